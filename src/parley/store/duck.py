@@ -39,7 +39,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         n_sentences INTEGER, n_events INTEGER);
     CREATE TABLE IF NOT EXISTS events ({", ".join(f"{n} {t}" for n, t in EVENT_COLUMNS)});
     CREATE TABLE IF NOT EXISTS errors (
-        run_id VARCHAR, origin VARCHAR, article_id VARCHAR, reason VARCHAR, message VARCHAR, at TIMESTAMP);
+        run_id VARCHAR, origin VARCHAR, article_id VARCHAR, reason VARCHAR, message VARCHAR, created_at TIMESTAMP);
     """),
 ]
 
