@@ -79,7 +79,7 @@ class EventCoder:
                         for pm, pa in self.actors_at(p, idx, deep=False):
                             if pa.country and sector and pm.kind in {"country", "metonym"}:
                                 pa = Actor(code=pa.country + sector, country=pa.country, sector=sector,
-                                           text=f"{h.text} of {pa.text}", entry=pa.entry)
+                                           text=pa.text, entry=pa.entry)
                             found.append((pm, pa))
         if found or not deep:
             return found
