@@ -54,12 +54,16 @@ def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
     """Main text and metadata (title, date) of an HTML page via trafilatura."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_precision=True, as_dict=True)
-    if not doc or not (doc.get("text") or "").strip():
+    def extract(**kw: Any) -> dict[str, Any]:
+        got = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, **kw)
+        if got is None:
+            return {}
+        return got if isinstance(got, dict) else got.as_dict()
+
+    doc = extract(include_tables=False, favor_precision=True)
+    if not (doc.get("text") or "").strip():
         # fall back to recall-oriented extraction before giving up
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                          favor_recall=True, as_dict=True) or {}
+        doc = extract(favor_recall=True)
     meta = {k: doc.get(k) for k in ("title", "date", "url", "sitename")}
     return (doc.get("text") or ""), meta
 

@@ -14,6 +14,7 @@ from typing import IO, Any, Iterable, Iterator
 from ..errors import InputError
 from ..model import Article, ErrorRecord
 from ..options import Options
+from ..when import iso_date
 
 TEXT_EXT = {".txt", ".text", ".md", ""}
 HTML_EXT = {".html", ".htm", ".xhtml"}
@@ -73,11 +74,16 @@ def _article_from_record(rec: dict[str, Any], origin: str, default_id: str) -> A
         title=_str_or_none(rec.get("title")),
         url=_str_or_none(rec.get("url")),
         source=_str_or_none(rec.get("source")),
-        date=_str_or_none(rec.get("date")),
+        date=None,
         html=html if isinstance(html, str) and html.strip() else None,
     )
-    if art.date:
-        art.date_source = "record"
+    raw_date = _str_or_none(rec.get("date"))
+    if raw_date:
+        art.date = iso_date(raw_date)
+        if art.date:
+            art.date_source = "record"
+        else:
+            art.warnings.append(f"unreadable record date {raw_date!r}")
     return art
 
 
