@@ -52,3 +52,7 @@ class ReadOnlyQueryError(StoreError):
 
 class ModelError(ParleyError):
     """The spaCy model cannot be loaded."""
+
+
+class EvalError(ParleyError):
+    """An evaluation cannot run (unknown name, gold data missing, evaluator not installed)."""
