@@ -91,7 +91,9 @@ def test_folder_recursive_and_missing(tmp_path: Path):
     (tmp_path / "a" / "b" / "two.txt").write_text("Iraq warned Iran.", encoding="utf-8")
     (tmp_path / "a" / ".hidden.txt").write_text("Ignored.", encoding="utf-8")
     items = _items([tmp_path / "a", tmp_path / "nope.txt"])
-    assert sorted(i.text for i in items if isinstance(i, Article)) == ["Iran warned Iraq.", "Iraq warned Iran."]
+    arts = [i for i in items if isinstance(i, Article)]
+    assert sorted(i.text for i in arts) == ["Iran warned Iraq.", "Iraq warned Iran."]
+    assert sorted(a.id for a in arts) == ["b/two", "one"]
     assert [i.reason for i in items if isinstance(i, ErrorRecord)] == ["missing"]
 
 

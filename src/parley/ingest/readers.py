@@ -94,7 +94,7 @@ def _str_or_none(v: Any) -> str | None:
     return s or None
 
 
-def read_single(path: Path, opts: Options, kind: str) -> Iterator[Item]:
+def read_single(path: Path, opts: Options, kind: str, stem: str) -> Iterator[Item]:
     """One file = one article (.txt, .html)."""
     origin = str(path)
     _, gz = _strip_compression(path)
@@ -114,7 +114,6 @@ def read_single(path: Path, opts: Options, kind: str) -> Iterator[Item]:
     except OSError as exc:
         yield ErrorRecord(origin=origin, reason="io", message=f"{origin}: {exc}")
         return
-    stem = path.name.split(".")[0]
     if kind == "html":
         yield Article(id=stem, text="", html=text, origin=origin)
     else:
@@ -207,9 +206,11 @@ def read_feed(data: bytes, origin: str, stem: str) -> Iterator[Item]:
             yield _error(exc, f"{origin}#{n}")
 
 
-def read_path(path: Path, opts: Options) -> Iterator[Item]:
+def read_path(path: Path, opts: Options, stem: str | None = None) -> Iterator[Item]:
+    """Read one file. ``stem`` is its id base: the file name without extensions, or, inside a
+    folder, the relative path without extensions (so sub/a.txt and a.txt get different ids)."""
     ext, gz = _strip_compression(path)
-    stem = path.name.split(".")[0]
+    stem = stem or path.name.split(".")[0]
     origin = str(path)
     if ext in JSONL_EXT or ext in CSV_EXT:
         try:
@@ -236,7 +237,7 @@ def read_path(path: Path, opts: Options) -> Iterator[Item]:
         yield from read_feed(data, origin, stem)
         return
     kind = "html" if ext in HTML_EXT else "text"
-    yield from read_single(path, opts, kind)
+    yield from read_single(path, opts, kind, stem)
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -276,7 +277,9 @@ def iter_inputs(inputs: Iterable[str | Path], opts: Options) -> Iterator[Item]:
         path = Path(raw)
         if path.is_dir():
             for f in _walk(path):
-                yield from read_path(f, opts)
+                rel = f.relative_to(path)
+                stem = "/".join([*rel.parts[:-1], rel.name.split(".")[0]])
+                yield from read_path(f, opts, stem)
         elif path.exists():
             yield from read_path(path, opts)
         else:
