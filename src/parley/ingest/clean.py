@@ -86,7 +86,8 @@ def clean_article(article: Article, opts: Options) -> Article:
     if not paragraphs:
         raise InputError(f"{article.origin}: empty document", reason="empty", origin=article.origin)
     # Title: a plain-text file's first short line without end punctuation, followed by a break.
-    if article.html is None and len(paragraphs) > 1 and _looks_like_title(paragraphs[0]):
+    if article.html is None and len(paragraphs) > 1 and _looks_like_title(paragraphs[0]) \
+            and not when.stamp_line(paragraphs[0]):
         article.title = article.title or paragraphs[0]
         paragraphs = paragraphs[1:]
     elif article.title and paragraphs and paragraphs[0].strip() == article.title.strip():
@@ -95,19 +96,12 @@ def clean_article(article: Article, opts: Options) -> Article:
     for para in paragraphs:
         if _is_chrome_line(para) or _BYLINE_RE.match(para):
             continue
-        m = _STAMP_RE.match(para)
-        if m and len(para) < 80:
-            found = when.parse_stamp(m.group("date"))
-            if found:
-                if not article.date:
-                    article.date, article.date_source = found, "stamp"
-                continue
-        if not body and len(para) < 60:
-            found = when.parse_stamp(para)
-            if found:  # a bare first-line date such as "Friday, January 4, 2019"
-                if not article.date:
-                    article.date, article.date_source = found, "stamp"
-                continue
+        # a visible stamp line ("Updated: 2012-07-19 08:02", a bare "Friday, January 4, 2019")
+        found = when.stamp_line(para) if len(body) < 3 or _STAMP_RE.match(para) else None
+        if found:
+            if not article.date:
+                article.date, article.date_source = found, "stamp"
+            continue
         body.append(para)
     if body:
         m = _DATELINE_RE.match(body[0])
@@ -146,7 +140,7 @@ def _paragraphs(text: str) -> list[str]:
         # lines inside a block: keep chrome/stamp lines apart, join the rest
         current: list[str] = []
         for ln in lines:
-            if _is_chrome_line(ln) or (_STAMP_RE.match(ln) and len(ln) < 80):
+            if _is_chrome_line(ln) or (_STAMP_RE.match(ln) and len(ln) < 80) or when.stamp_line(ln):
                 if current:
                     paras.append(" ".join(current))
                     current = []
