@@ -8,7 +8,8 @@ Files (tab-separated, ``#`` comments, a header row naming the columns):
 * ``agents.tsv`` — sector, phrases.
 
 A malformed file raises :class:`~parley.errors.LexiconError` naming the file and line; nothing
-is ever half-loaded.
+is ever half-loaded. See ``data/actors/SCHEMA.md`` for the full schema, including the optional
+extensions used by imported dictionaries (``#! match: case-insensitive``, long/prefix agent codes).
 """
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ from ..errors import LexiconError
 _ISO3_RE = re.compile(r"^[A-Z]{3}$")
 _CODE_RE = re.compile(r"^[A-Z]{3}[A-Z0-9]{0,12}$")
 _SECTOR_RE = re.compile(r"^[A-Z]{3}$")
+# agents.tsv may carry a longer code (GOVFRM: several 3-letter sectors) or a prefix code (NGO~)
+_AGENT_CODE_RE = re.compile(r"^(?:[A-Z]{3}(?:[A-Z0-9]{3})*|[A-Z]{3}(?:[A-Z0-9]{3})*~)$")
+_FOLD_DIRECTIVE = re.compile(r"^#!\s*match:\s*case-insensitive\s*$", re.I | re.M)
 SPECIAL_COUNTRIES = {"IGO", "NGO", "MNC", "XKX", "PSE", "TWN"}
 
 
@@ -54,6 +58,7 @@ class Entry:
     code: str | None = None
     roles: list[Role] = field(default_factory=list)
     label: str = ""
+    prefix: bool = False  # agent codes written before the country (NGO~ → NGOARN)
 
     def role_at(self, day: date | None) -> Role | None:
         for role in self.roles:
@@ -119,6 +124,7 @@ class KnowledgeBase:
         self.folded: dict[str, list[Entry]] = {}  # case-insensitive phrases (agents)
         self.entries: list[Entry] = []
         self.countries: dict[str, str] = {}  # iso3 → display name
+        self.sources: list[str] = []  # files loaded, in order
 
     # -- building -------------------------------------------------------------------------
     def add_phrase(self, phrase: str, entry: Entry, *, fold: bool = False) -> None:
@@ -132,7 +138,30 @@ class KnowledgeBase:
             bucket.append(entry)
 
     @classmethod
-    def load(cls, folder: str | Path | None = None, *, include_pycountry: bool = True) -> "KnowledgeBase":
+    def load(cls, folder: str | Path | None = None, *, include_pycountry: bool = True,
+             extra: "list[str | Path] | None" = None) -> "KnowledgeBase":
+        """The built-in tables (or those in ``folder``), then each folder of ``extra`` on top (imported
+        dictionaries: their phrases are looked up before the built-in ones)."""
+        kb = cls._load_one(folder, include_pycountry=include_pycountry)
+        for more in extra or ():
+            kb.merge(cls._load_one(more, include_pycountry=False), override=True)
+        return kb
+
+    def merge(self, other: "KnowledgeBase", *, override: bool = False) -> None:
+        """Add ``other``'s entries; with ``override`` its phrases shadow ours."""
+        self.entries.extend(other.entries)
+        for iso, name in other.countries.items():
+            self.countries.setdefault(iso, name)
+        for mine, theirs in ((self.phrases, other.phrases), (self.folded, other.folded)):
+            for phrase, entries in theirs.items():
+                if override or phrase not in mine:
+                    mine[phrase] = list(entries)
+                else:
+                    mine[phrase].extend(e for e in entries if e not in mine[phrase])
+        self.sources.extend(other.sources)
+
+    @classmethod
+    def _load_one(cls, folder: str | Path | None = None, *, include_pycountry: bool = True) -> "KnowledgeBase":
         kb = cls()
         if folder is None:
             base = resources.files("parley").joinpath("data/actors")
@@ -141,10 +170,13 @@ class KnowledgeBase:
         else:
             root = Path(folder)
             files = {}
+            if not root.is_dir():
+                raise LexiconError("knowledge-base folder not found", path=str(root))
             for name in ("countries.tsv", "orgs.tsv", "people.tsv", "agents.tsv"):
                 p = root / name
                 if p.exists():
                     files[name] = (str(p), p.read_text("utf-8"))
+        kb.sources.extend(v[0] for v in files.values())
         if "countries.tsv" in files:
             kb._load_countries(*files["countries.tsv"])
         if include_pycountry:
@@ -196,6 +228,7 @@ class KnowledgeBase:
                     self.add_phrase(val, entry)
 
     def _load_orgs(self, path: str, text: str) -> None:
+        fold = bool(_FOLD_DIRECTIVE.search(text))
         for line, row in _rows(Path(path), text, ["code", "country", "sector", "names"]):
             code = row["code"]
             if not _CODE_RE.match(code):
@@ -205,13 +238,16 @@ class KnowledgeBase:
             names = _alts(row["names"])
             if not names:
                 raise LexiconError(f"organisation {code} has no name", path=path, line=line)
-            entry = Entry(key=f"{Path(path).name}:{line}", kind="org", country=row["country"] or None,
+            # a bare 3-letter code that is its own country (GON, FRA) composes like a country name
+            kind = "country" if len(code) == 3 and row["country"] == code and not row["sector"] else "org"
+            entry = Entry(key=f"{Path(path).name}:{line}", kind=kind, country=row["country"] or None,
                           sector=row["sector"] or None, code=code, label=names[0])
             self.entries.append(entry)
             for phrase in names:
-                self.add_phrase(phrase, entry)
+                self.add_phrase(phrase, entry, fold=fold)
 
     def _load_people(self, path: str, text: str) -> None:
+        fold = bool(_FOLD_DIRECTIVE.search(text))
         by_names: dict[str, Entry] = {}
         for line, row in _rows(Path(path), text, ["names", "code", "start", "end", "role"]):
             code = row["code"]
@@ -233,18 +269,23 @@ class KnowledgeBase:
                 by_names[ident] = entry
                 self.entries.append(entry)
                 for phrase in names:
-                    self.add_phrase(phrase, entry)
+                    self.add_phrase(phrase, entry, fold=fold)
             entry.roles.append(role)
         for entry in by_names.values():
-            entry.roles.sort(key=lambda r: (r.start or date.min))
+            # dated roles by start date; a role with neither start nor end is the fallback, tried last
+            entry.roles.sort(key=lambda r: (r.start is None and r.end is None, r.start or date.min))
 
     def _load_agents(self, path: str, text: str) -> None:
         seen: dict[str, int] = {}
         for line, row in _rows(Path(path), text, ["sector", "phrases"]):
-            sector = row["sector"]
-            if not _SECTOR_RE.match(sector):
-                raise LexiconError(f"bad sector {sector!r}", path=path, line=line)
-            entry = Entry(key=f"{Path(path).name}:{line}", kind="agent", sector=sector, code=sector, label=sector)
+            code = row["sector"]
+            if not _AGENT_CODE_RE.match(code):
+                raise LexiconError(f"bad sector {code!r} (want a 3-letter sector such as GOV, a longer code "
+                                   f"such as GOVFRM, or a prefix code such as NGO~)", path=path, line=line)
+            prefix = code.endswith("~")
+            code = code.rstrip("~")
+            entry = Entry(key=f"{Path(path).name}:{line}", kind="agent", sector=code[:3], code=code, label=code,
+                          prefix=prefix)
             self.entries.append(entry)
             for phrase in _alts(row["phrases"]):
                 low = phrase.lower()
