@@ -18,6 +18,7 @@ from .model import Article, ErrorRecord
 from .nlp import Parser, load_nlp
 from .options import Options, build_options
 from .when import EventDater
+from .where import EventLocator, Gazetteer
 
 Item = Article | ErrorRecord
 
@@ -30,12 +31,13 @@ class Resources:
     kb: KnowledgeBase
     ontology: Ontology
     lexicon: VerbLexicon
+    gazetteer: Any = None  # where.Gazetteer; built on first use when not given
 
     @classmethod
     def load(cls, opts: Options) -> "Resources":
         ontology = Ontology.load()
         return cls(nlp=load_nlp(opts.spacy_model), kb=KnowledgeBase.load(), ontology=ontology,
-                   lexicon=VerbLexicon.load(ontology))
+                   lexicon=VerbLexicon.load(ontology), gazetteer=Gazetteer.load())
 
 
 class Pipeline:
@@ -43,10 +45,13 @@ class Pipeline:
         self.options = options or build_options()
         self.res = resources or Resources.load(self.options)
         self.parser = Parser(self.res.nlp, self.options.batch_size)
+        if self.res.gazetteer is None:
+            self.res.gazetteer = Gazetteer.load()
         self.stages: list[Callable[[Article], Article]] = [
             ActorResolver(self.res.kb),
             EventCoder(self.res.lexicon, self.res.ontology, self.options),
             EventDater(self.options),
+            EventLocator(self.res.gazetteer),
         ]
 
     def _clean(self, item: Item) -> Item:

