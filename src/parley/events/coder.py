@@ -3,42 +3,107 @@
 Stage contract: requires ``Article.doc`` and ``Article.mentions``; assigns ``Article.events``
 (without dates: the ``when`` stage dates them and re-chooses people's roles by the event date).
 
-For each predicate (a verb, or a noun for nominal patterns) the most specific matching pattern
-of the verb lexicon gives the CAMEO code. The source comes from the subject (the ``by``-agent of
-a passive; the governing clause's subject for ``xcomp``/``conj`` predicates; the modified noun
-for relative clauses), the target from the pattern's marked argument or else the direct object
-or a prepositional object. Coordinated actors expand to every dyad; reciprocal events (roots
-03–06) between coordinated subjects with no target give both directions. Negated predicates,
-questions and conditional clauses are not coded as facts.
+Per sentence:
+
+1. **Predicates.** Every verb (or noun, for nominal patterns) gets the most specific matching
+   pattern of the verb lexicon → a :class:`Clause` with a CAMEO code and its rule (file:line).
+2. **Frames** (``data/frames.tsv``). A predicate that is the ``xcomp``/``ccomp`` complement of a
+   framing verb is coded through the frame and replaces the framing verb's own event:
+   "promised to send aid" → 0331, "threatened to impose sanctions" → 1312, "refused to meet" → 125,
+   "urged Israel to withdraw" → 0256, "demanded that X release" → 1053. A modal "will/would/shall"
+   (or "going to") gives the intent frame, "will not" the refusal frame; "could/might/may" make the
+   clause hypothetical; "must/should" under a speech verb ("X said Y must ...") give the demand frame
+   with the speaker as source. Complements with no frame value are not coded (the framing verb keeps
+   its code); complements of "deny" are not coded.
+3. **Facts only.** Negated predicates ("did not attack") that no frame recodes, questions, clauses
+   inside ``if``/``unless`` conditions and hypotheticals are not coded (``explain`` shows why).
+   Sentences with a discard word (sports, entertainment, anniversaries) are not coded.
+4. **Actors.** Source = the subject (the ``by``-agent of a passive; the governing clause's subject
+   for ``xcomp``/``conj``/``advcl`` predicates; the modified noun for relative clauses). A subject
+   that names no actor but is a document or body ("a resolution whose sponsors include X",
+   "a draft proposed by X") takes the actors of that relative clause or ``by`` phrase. A pronoun
+   subject in the complement of a speech verb ("Syria says it will ...") is the speaker.
+   **Carry-over** (option ``carry_over``): "he"/"she" resolve to the one person named in the nearest
+   earlier sentence that names people; "both leaders", "the two sides/countries/presidents" to the
+   two countries of the nearest earlier sentence (up to three back) that names exactly two; events
+   so resolved carry the flag ``carry-over``. Target = the pattern's marked argument, else the
+   direct object or a prepositional object; for threats without one, the subject of the
+   ``if``/``unless`` condition ("... if the Syrian government fails to ..."). Nominal predicates
+   ("talks between X and Y", "X's visit to Y") take actors from ``between``/possessor/modifiers or
+   from the light verb's subject.
+5. **Dyads.** Coordinated actors expand to every dyad; reciprocal events (roots 03–06, or the
+   target "each other") between several source countries give both directions. A statement-type
+   event (root 01) whose complement already gave events is dropped (the report is subordinate).
+6. **Guard.** Duplicates are merged; more than ``max_events_per_sentence`` events are cut and every
+   kept event is flagged ``capped``.
 """
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..model import Actor, Article, Event, Mention
 from ..options import Options
-from .lexicon import Pattern, PrepReq, VerbLexicon
+from .frames import FrameTable
+from .lexicon import Pattern, VerbLexicon
 from .ontology import Ontology
 
 RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06"})
 _SUBJ = {"nsubj", "csubj"}
 _PASS_SUBJ = {"nsubjpass", "csubjpass"}
 _OBJ = {"dobj", "obj"}
-_TARGET_PREPS = ("to", "with", "against", "on", "at", "toward", "towards", "into", "for", "from")
+_TARGET_PREPS = ("to", "with", "against", "on", "at", "toward", "towards", "into", "for", "from", "over")
 _REL_PRON = {"that", "which", "who", "whom", "whose"}
 _DESCEND_DEPS = {"prep", "pobj", "pcomp", "conj", "appos", "dobj", "poss", "compound", "nmod"}
 _DESCEND_PREPS = {"of", "in", "from", "for", "on"}
+_PRONOUNS = {"he", "she", "it", "they", "we", "i"}
+_PERSON_PRON = {"he", "she"}
+_SPEECH = {"say", "tell", "state", "announce", "declare", "add", "claim", "insist", "report", "note", "stress",
+           "warn", "write", "explain", "assert", "reiterate", "confirm", "indicate", "suggest", "argue", "believe",
+           "think", "reply", "respond", "acknowledge", "admit", "emphasize", "emphasise", "told", "remark"}
+_FUTURE = {"will", "would", "shall", "'ll", "wo"}
+_HYPO = {"could", "might", "may"}
+_OBLIG = {"must", "should"}
+_PAIR_NOUNS = {"leader", "side", "country", "nation", "president", "government", "minister", "party", "state",
+               "head", "counterpart", "delegation", "neighbor", "neighbour"}
+_DOC_HINT_DEPS = {"relcl", "acl"}
+_LIGHT_DEPS = {"dobj", "attr", "nsubjpass", "pobj"}
+
+
+@dataclass
+class Clause:
+    """One predicate the lexicon matched, and what the coder made of it."""
+
+    pred: Any
+    pattern: Pattern
+    code: str
+    rule: str
+    target_tok: Any = None
+    fact: bool = True
+    why: str = ""
+    frame: str | None = None
+    governor: Any = None  # the framing verb token
+    source_tok: Any = None  # overrides the subject
+    target_override: Any = None  # a token whose actors are the target
+    speaker_tok: Any = None  # speech verb's subject, for pronoun subjects in its complement
+    flags: list[str] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    superseded_by: "Clause | None" = None
 
 
 class EventCoder:
     assigns = ("events",)
     requires = ("doc", "mentions")
 
-    def __init__(self, lexicon: VerbLexicon, ontology: Ontology, options: Options):
+    def __init__(self, lexicon: VerbLexicon, ontology: Ontology, options: Options,
+                 frames: FrameTable | None = None):
         self.lexicon = lexicon
         self.ontology = ontology
         self.max_events = options.max_events_per_sentence
+        self.carry_over = bool(getattr(options, "carry_over", True))
+        self.frames = frames or FrameTable.load(ontology)
+        self._speech_lemmas = _SPEECH
 
     # -- actors around a token ----------------------------------------------------------------
     @staticmethod
@@ -54,8 +119,7 @@ class EventCoder:
         out: list[tuple[Mention, Actor]] = []
         heads = [tok] + [c for c in tok.conjuncts if c.i > tok.i]
         for h in heads:
-            got = self._actor_of_head(h, idx, deep)
-            for pair in got:
+            for pair in self._actor_of_head(h, idx, deep):
                 if all(pair[0] is not o[0] for o in out):
                     out.append(pair)
         return out
@@ -67,7 +131,7 @@ class EventCoder:
                 if c.dep_ in {"compound", "amod", "nmod", "poss"} and c.i in idx and idx[c.i].actor.country:
                     m = idx[c.i]
                     break
-        if m is not None and m.actor.country:
+        if m is not None and (m.actor.country or m.person is not None):
             return [(m, m.actor)]
         # "the presidents of Russia and the United States": sector from the head, country from "of"
         sector = m.actor.sector if m is not None else None
@@ -79,7 +143,7 @@ class EventCoder:
                         for pm, pa in self.actors_at(p, idx, deep=False):
                             if pa.country and sector and pm.kind in {"country", "metonym"}:
                                 pa = Actor(code=pa.country + sector, country=pa.country, sector=sector,
-                                           text=pa.text, entry=pa.entry)
+                                           text=f"{h.text} of {pa.text}", entry=pa.entry)
                             found.append((pm, pa))
         if found or not deep:
             return found
@@ -154,21 +218,32 @@ class EventCoder:
                 target = hit
         return True, target
 
+    @staticmethod
+    def _dobj(v: Any) -> Any | None:
+        for c in v.children:
+            if c.dep_ in _OBJ:
+                return c
+        if v.tag_ == "VBN" and v.dep_ in {"acl", "amod"} and v.head.pos_ in {"NOUN", "PROPN"}:
+            return v.head  # "the sanctions imposed on Syria": the modified noun is the object
+        return None
+
     def best_pattern(self, v: Any) -> tuple[Pattern | None, Any | None]:
         lemma = v.lemma_.lower()
-        nominal = v.pos_ in {"NOUN", "PROPN"}
-        if not nominal and v.pos_ not in {"VERB", "AUX"} and v.tag_ not in {"VBN", "VBG", "JJ"}:
+        pos = v.pos_
+        nominal = pos in {"NOUN", "PROPN"}
+        if not nominal and pos not in {"VERB", "AUX"} and v.tag_ not in {"VBN", "VBG", "JJ"}:
             return None, None
+        get = self.lexicon.by_head.get
         cands: list[Pattern] = []
         if not nominal:
             for c in v.children:
                 if c.dep_ in {"prt", "prep"}:
-                    cands.extend(self.lexicon.by_head.get((False, f"{lemma}_{c.lower_}"), ()))
-        cands.extend(self.lexicon.by_head.get((nominal, lemma), ()))
+                    cands.extend(get((False, f"{lemma}_{c.lower_}"), ()))
+        cands.extend(get((nominal, lemma), ()))
         if not cands:
             return None, None
         cands.sort(key=lambda p: -p.specificity)
-        dobj = next((c for c in v.children if c.dep_ in _OBJ), None)
+        dobj = None if nominal else self._dobj(v)
         for p in cands:
             ok, target = self._match(p, v, dobj)
             if ok:
@@ -177,25 +252,10 @@ class EventCoder:
 
     # -- clause analysis ------------------------------------------------------------------------
     @staticmethod
-    def _is_fact(v: Any, sent: Any) -> tuple[bool, str]:
-        if any(c.dep_ == "neg" for c in v.children):
-            return False, "negated"
-        if sent.text.rstrip().endswith("?"):
-            return False, "question"
-        t = v
-        for _ in range(4):
-            if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in t.children):
-                return False, "conditional"
-            if t.head is t:
-                break
-            t = t.head
-        return True, ""
-
-    @staticmethod
     def subject_of(v: Any) -> tuple[Any | None, bool]:
         """(subject head, is_passive) following xcomp/conj/relcl links up to the governing clause."""
         t = v
-        for _ in range(4):
+        for _ in range(5):
             subj = next((c for c in t.children if c.dep_ in _SUBJ), None)
             if subj is not None:
                 if subj.lower_ in _REL_PRON and t.dep_ == "relcl":
@@ -206,55 +266,415 @@ class EventCoder:
                 return psubj, True
             if t.dep_ == "relcl":
                 return t.head, False
-            if t.dep_ in {"xcomp", "conj", "advcl", "acl", "acomp"} and t.head is not t:
+            if t.dep_ in {"xcomp", "conj", "advcl", "acl", "acomp", "pcomp"} and t.head is not t:
+                if t.dep_ == "acl" and t.head.pos_ in {"NOUN", "PROPN"}:
+                    return None, False  # "a resolution threatening ...": no subject of its own
                 t = t.head
+                if t.dep_ == "prep":  # "... by quoting": prep → its head
+                    t = t.head
                 continue
             break
         return None, False
 
-    def code_sentence(self, sent: Any, sent_index: int, idx: dict[int, Mention], article_id: str) -> list[Event]:
-        events: list[Event] = []
+    @staticmethod
+    def _aux(v: Any) -> set[str]:
+        return {c.lower_ for c in v.children if c.dep_ in {"aux", "auxpass"}}
+
+    @staticmethod
+    def _negated(v: Any) -> bool:
+        return any(c.dep_ == "neg" for c in v.children)
+
+    @staticmethod
+    def _in_condition(v: Any) -> bool:
+        t = v
+        for _ in range(6):
+            if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in t.children):
+                return True
+            if t.head is t:
+                break
+            t = t.head
+        return False
+
+    def _governor(self, v: Any) -> tuple[Any | None, str | None]:
+        """The framing verb whose complement ``v`` is, and the frame."""
+        t = v
+        for _ in range(3):
+            if t.dep_ == "conj" and t.head is not t:
+                t = t.head
+            else:
+                break
+        if t.dep_ in {"xcomp", "ccomp"} or (t.dep_ in _OBJ and t.tag_ == "VBG") or t.dep_ == "pcomp":
+            g = t.head
+            if t.dep_ == "pcomp" and g.dep_ == "prep":
+                g = g.head
+            if g is t:
+                return None, None
+            lemma = g.lemma_.lower()
+            for c in g.children:
+                if c.dep_ in {"prt", "prep"}:
+                    f = self.frames.verb_frame(f"{lemma}_{c.lower_}")
+                    if f:
+                        return g, f
+            f = self.frames.verb_frame(lemma)
+            if f:
+                return g, f
+            # "is going to meet" → intent
+            if lemma == "go" and g.tag_ == "VBG" and t.dep_ == "xcomp":
+                return g, "intent"
+        return None, None
+
+    def _speech_head(self, v: Any, by_i: dict[int, Clause]) -> Any | None:
+        """The speech verb whose ccomp contains ``v`` ("X said (that) v ..."), if any."""
+        t = v
+        for _ in range(4):
+            if t.dep_ == "conj" and t.head is not t:
+                t = t.head
+                continue
+            if t.dep_ == "ccomp" or (t.dep_ == "parataxis"):
+                g = t.head
+                if t.dep_ == "parataxis":
+                    # "..., the Kremlin said": the speech verb hangs off v
+                    return None
+                c = by_i.get(g.i)
+                if g.lemma_.lower() in self._speech_lemmas or (c is not None and c.code[:2] in {"01"}):
+                    return g
+                return None
+            break
+        for c in v.children:  # "..., the Kremlin said" parsed with the speech verb as a child
+            if c.dep_ in {"parataxis", "ccomp"} and c.lemma_.lower() in self._speech_lemmas and c.i > v.i:
+                return c
+        return None
+
+    def analyse(self, sent: Any, idx: dict[int, Mention]) -> list[Clause]:
+        """Predicates of one sentence with their final codes and fact status (no actors yet)."""
+        clauses: list[Clause] = []
         for v in sent:
             pattern, target_tok = self.best_pattern(v)
-            if pattern is None:
+            if pattern is not None:
+                clauses.append(Clause(pred=v, pattern=pattern, code=pattern.code, target_tok=target_tok,
+                                      rule=f"{pattern.source} [{pattern.code} {pattern.text}]"))
+        if not clauses:
+            return clauses
+        text_low = sent.text.lower()
+        discard = next((w for w in self.frames.discard_phrases if w in text_low), None)
+        if discard is None and self.frames.discard_words:
+            discard = next((t.lower_ for t in sent if t.lower_ in self.frames.discard_words), None)
+        question = sent.text.rstrip().rstrip('"”’\'').endswith("?")
+        by_i = {c.pred.i: c for c in clauses}
+        for c in clauses:
+            v = c.pred
+            if discard:
+                c.fact, c.why = False, f"discard: {discard}"
                 continue
-            fact, _why = self._is_fact(v, sent)
-            if not fact:
+            if question:
+                c.fact, c.why = False, "question"
                 continue
-            subj, passive = self.subject_of(v)
-            agent_tok = None
-            if passive:
-                for c in v.children:
-                    if c.dep_ == "agent":
-                        agent_tok = self._pobj(c)
-            if subj is None:
+            if self._in_condition(v):
+                c.fact, c.why = False, "conditional"
                 continue
-            if passive and "stative" not in pattern.flags:
-                if agent_tok is None:
+            neg = self._negated(v)
+            aux = self._aux(v)
+            gov, frame = self._governor(v)
+            if frame is not None and gov is not None:
+                gneg = self._negated(gov)
+                gaux = self._aux(gov)
+                if frame == "denial":
+                    c.fact, c.why = False, f"denied ({gov.text})"
                     continue
-                sources = self.actors_at(agent_tok, idx)
-                if target_tok is None and not pattern.preps:
-                    target_tok = subj
-            else:
-                sources = self.actors_at(subj, idx)
+                if frame == "hypothetical":
+                    c.fact, c.why = False, "hypothetical"
+                    continue
+                if gaux & _HYPO:
+                    c.fact, c.why = False, "hypothetical"
+                    continue
+                eff = frame
+                if gneg or neg:
+                    if frame in {"intent", "threat"}:
+                        eff = "refusal"
+                    elif frame == "refusal" and gneg:
+                        c.fact, c.why = False, "negated refusal"
+                        continue
+                    elif frame in {"appeal", "demand"} and gneg:
+                        c.fact, c.why = False, "negated"
+                        continue
+                self._apply_frame(c, eff, gov, by_i)
+                continue
+            if aux & _HYPO:
+                c.fact, c.why = False, "hypothetical"
+                continue
+            if aux & _FUTURE or self._going_to(v):
+                self._apply_frame(c, "refusal" if neg else "intent", None, by_i)
+                continue
+            if aux & _OBLIG or self._has_to(v):
+                spk = self._speech_head(v, by_i)
+                if spk is not None and not neg:
+                    subj, _ = self.subject_of(spk)
+                    c.source_tok = subj
+                    own_subj = next((x for x in v.children if x.dep_ in _SUBJ), None)
+                    c.target_override = own_subj
+                    self._apply_frame(c, "demand", spk, by_i, keep_unmapped=True)
+                else:
+                    c.fact, c.why = False, "obligation (not a fact)"
+                continue
+            if neg:
+                c.fact, c.why = False, "negated"
+                continue
+        return clauses
+
+    @staticmethod
+    def _going_to(v: Any) -> bool:
+        h = v.head
+        return v.dep_ == "xcomp" and h.lemma_ == "go" and h.tag_ == "VBG" and any(
+            c.dep_ == "aux" and c.lemma_ == "be" for c in h.children)
+
+    @staticmethod
+    def _has_to(v: Any) -> bool:
+        h = v.head
+        return v.dep_ == "xcomp" and h.lemma_ == "have" and any(c.lower_ == "to" and c.dep_ == "aux" for c in v.children)
+
+    def _apply_frame(self, c: Clause, frame: str, gov: Any | None, by_i: dict[int, Clause],
+                     keep_unmapped: bool = False) -> None:
+        mapped = self.frames.map(frame, c.code)
+        gclause = by_i.get(gov.i) if gov is not None else None
+        if mapped is None:
+            if gov is None:
+                if frame == "refusal":
+                    c.fact, c.why = False, "negated"
+                # plain future without a frame value: the action keeps its code (an announced act)
+                return
+            if keep_unmapped:
+                return
+            c.fact, c.why = False, f"complement of {frame} verb '{gov.text}'"
+            return
+        code, where = mapped
+        c.frame = frame
+        c.governor = gov
+        c.rule = f"{c.rule} + {frame} frame {where} → {code}"
+        c.code = code
+        if gov is not None:
+            if frame in {"appeal", "demand"}:
+                if c.source_tok is None:
+                    c.source_tok, _ = self.subject_of(gov)
+                if c.target_override is None:
+                    own = next((x for x in c.pred.children if x.dep_ in _SUBJ), None)
+                    gobj = next((x for x in gov.children if x.dep_ in _OBJ or x.dep_ == "dative"), None)
+                    on = None
+                    for p in self._prep_children(gov):
+                        if p.lower_ in {"on", "upon", "to"}:
+                            on = self._pobj(p)
+                    c.target_override = own or gobj or on
+            if gclause is not None and gclause is not c:
+                gclause.fact, gclause.why = False, f"recoded through its complement '{c.pred.text}'"
+                gclause.superseded_by = c
+
+    # -- actors for a clause ----------------------------------------------------------------------
+    def _document_sources(self, subj: Any, idx: dict[int, Mention]) -> list[tuple[Mention, Actor]]:
+        """"a resolution whose sponsors include X", "a draft proposed by X": X are the sources."""
+        for c in subj.children:
+            if c.dep_ in _DOC_HINT_DEPS:
+                # relative clause "whose sponsors include X": objects/attributes of the clause verb
+                has_whose = any(w.lower_ == "whose" for w in c.subtree)
+                if has_whose:
+                    for o in c.children:
+                        if o.dep_ in _OBJ | {"attr", "oprd"}:
+                            got = self.actors_at(o, idx)
+                            if got:
+                                return got
+                for a in c.children:
+                    if a.dep_ == "agent":
+                        p = self._pobj(a)
+                        if p is not None:
+                            got = self.actors_at(p, idx)
+                            if got:
+                                return got
+            if c.dep_ == "prep" and c.lower_ == "by":
+                p = self._pobj(c)
+                if p is not None:
+                    got = self.actors_at(p, idx)
+                    if got:
+                        return got
+        return []
+
+    def _pronoun_referent(self, subj: Any, c: Clause, by_i: dict[int, Clause], idx: dict[int, Mention],
+                          memory: "_Memory") -> tuple[list[tuple[Mention, Actor]], str]:
+        low = subj.lower_
+        if low in _PRONOUNS:
+            spk = self._speech_head(c.pred if c.governor is None else c.governor, by_i)
+            if spk is None and c.governor is not None:
+                spk = self._speech_head(c.pred, by_i)
+            if spk is not None:
+                s2, _ = self.subject_of(spk)
+                if s2 is not None and s2 is not subj:
+                    got = self.actors_at(s2, idx)
+                    if got:
+                        return got, "speaker"
+            if self.carry_over and low in _PERSON_PRON:
+                got = memory.person()
+                if got:
+                    return got, "carry-over"
+            return [], ""
+        if self.carry_over and subj.lemma_.lower() in _PAIR_NOUNS and any(
+                d.lower_ in {"both", "two"} for d in subj.children):
+            got = memory.pair()
+            if got:
+                return got, "carry-over"
+        return [], ""
+
+    def _sources(self, c: Clause, by_i: dict[int, Clause], idx: dict[int, Mention], memory: "_Memory"
+                 ) -> tuple[list[tuple[Mention, Actor]], Any | None, list[str]]:
+        """(sources, passive-subject token to use as default target, flags)."""
+        v = c.pred
+        flags: list[str] = []
+        if c.source_tok is not None:
+            subj, passive = c.source_tok, False
+        elif v.pos_ in {"NOUN", "PROPN"}:
+            return self._nominal_sources(v, idx, memory), None, flags
+        else:
+            subj, passive = self.subject_of(v)
+        if subj is None:
+            return [], None, flags
+        passive_target = None
+        if passive and "stative" not in c.pattern.flags:
+            agent_tok = None
+            for ch in v.children:
+                if ch.dep_ == "agent":
+                    agent_tok = self._pobj(ch)
+            if agent_tok is None:
+                return [], None, flags
+            sources = self.actors_at(agent_tok, idx)
+            passive_target = subj
+        else:
+            sources = self.actors_at(subj, idx)
+            if not sources:
+                sources, how = self._pronoun_referent(subj, c, by_i, idx, memory)
+                if how:
+                    flags.append(how)
+            if not sources:
+                sources = self._document_sources(subj, idx)
+                if sources:
+                    flags.append("relative-clause source")
+        return sources, passive_target, flags
+
+    def _nominal_sources(self, v: Any, idx: dict[int, Mention], memory: "_Memory") -> list[tuple[Mention, Actor]]:
+        for ch in v.children:
+            if ch.dep_ == "prep" and ch.lower_ in {"between", "among"}:
+                p = self._pobj(ch)
+                if p is not None:
+                    got = self.actors_at(p, idx)
+                    if got:
+                        return got
+        got = []
+        for ch in v.children:
+            if ch.dep_ in {"poss", "compound", "amod", "nmod"} and ch.i in idx:
+                m = idx[ch.i]
+                if m.actor.country and all(m is not g[0] for g in got):
+                    got.append((m, m.actor))
+        if got:
+            return got
+        if v.dep_ in _LIGHT_DEPS and v.head is not v and v.head.pos_ in {"VERB", "AUX"}:
+            subj, passive = self.subject_of(v.head)
+            if subj is not None and not passive:
+                return self.actors_at(subj, idx)
+        return []
+
+    def _targets(self, c: Clause, passive_target: Any | None, idx: dict[int, Mention],
+                 reciprocal: bool = False) -> list[tuple[Mention, Actor]]:
+        if "notarget" in c.pattern.flags:
+            return []
+        v = c.pred
+        if c.target_override is not None:
+            got = self.actors_at(c.target_override, idx, deep=True)
+            if got:
+                return got
+        if c.target_tok is not None:
+            return self.actors_at(c.target_tok, idx, deep=True)
+        if reciprocal:  # "X and Y held talks on Syria": only a direct partner breaks the reciprocity
+            return self._default_targets(v, idx, preps=("with", "to", "against"), deep=False)
+        got = self._default_targets(v, idx)
+        if not got and passive_target is not None and not c.pattern.preps:
+            got = self.actors_at(passive_target, idx)
+        if not got and c.governor is not None and c.frame in {"intent", "threat", "refusal"}:
+            got = self._default_targets(c.governor, idx)
+        if not got and c.code[:2] == "13":
+            for t in (v, c.governor):
+                if t is None:
+                    continue
+                for ch in t.children:
+                    if ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless"}
+                                                  for m in ch.children):
+                        s, _ = self.subject_of(ch)
+                        if s is not None:
+                            got = self.actors_at(s, idx)
+                            if got:
+                                return got
+        return got
+
+    def _default_targets(self, v: Any, idx: dict[int, Mention], preps: tuple[str, ...] = _TARGET_PREPS,
+                         deep: bool = True) -> list[tuple[Mention, Actor]]:
+        dobj = self._dobj(v) if v.pos_ not in {"NOUN", "PROPN"} else None
+        if dobj is not None and dobj is not v.head:
+            got = self.actors_at(dobj, idx)
+            if got:
+                return got
+        for c in v.children:
+            if c.dep_ == "dative":
+                got = self.actors_at(c, idx)
+                if got:
+                    return got
+        holders = [v] + ([dobj] if dobj is not None else [])
+        for prep_word in preps:
+            for holder in holders:
+                for prep in self._prep_children(holder):
+                    if prep.lower_ == prep_word:
+                        pobj = self._pobj(prep)
+                        if pobj is not None:
+                            got = self.actors_at(pobj, idx, deep=deep)
+                            if got:
+                                return got
+        return []
+
+    # -- events ---------------------------------------------------------------------------------
+    def code_sentence(self, sent: Any, sent_index: int, idx: dict[int, Mention], article_id: str,
+                      memory: "_Memory | None" = None) -> list[Event]:
+        return [e for c in self.code_clauses(sent, sent_index, idx, article_id, memory) for e in c.events
+                if "dropped" not in e.flags]
+
+    def code_clauses(self, sent: Any, sent_index: int, idx: dict[int, Mention], article_id: str,
+                     memory: "_Memory | None" = None) -> list[Clause]:
+        memory = memory or _Memory([], sent_index)
+        clauses = self.analyse(sent, idx)
+        by_i = {c.pred.i: c for c in clauses}
+        # a nominal predicate that is the object of a coded verb is that verb's event
+        for c in clauses:
+            if c.pred.pos_ in {"NOUN", "PROPN"}:
+                h = c.pred.head
+                if h is not c.pred and h.i in by_i and by_i[h.i].pred.pos_ not in {"NOUN", "PROPN"}:
+                    c.fact, c.why = False, f"object of coded verb '{h.text}'"
+        seen: set[tuple[str, str, str]] = set()
+        n = 0
+        for c in clauses:
+            if not c.fact:
+                continue
+            sources, passive_target, flags = self._sources(c, by_i, idx, memory)
             sources = [(m, a) for m, a in sources if (a.code and a.country) or m.person is not None]
             if not sources:
+                c.why = "no source actor"
                 continue
-            targets: list[tuple[Mention, Actor]] = []
-            if "notarget" not in pattern.flags:
-                if target_tok is not None:
-                    targets = self.actors_at(target_tok, idx, deep=True)
-                else:
-                    targets = self._default_targets(v, idx)
-            targets = [(m, a) for m, a in targets if (a.code and a.country) or m.person is not None]
-            code = self.ontology[pattern.code]
+            code = self.ontology[c.code]
+            src_countries = {a.country for _, a in sources}
+            recip = code.root in RECIPROCAL_ROOTS and len(src_countries) > 1
+            targets = [(m, a) for m, a in self._targets(c, passive_target, idx, recip)
+                       if (a.code and a.country) or m.person is not None]
+            each_other = any(t.lower_ in {"other", "another"} and any(d.lower_ in {"each", "one"} for d in t.children)
+                             for t in c.pred.subtree)
             dyads: list[tuple[tuple[Mention, Actor], tuple[Mention, Actor] | None]] = []
             if targets:
                 for s in sources:
                     for t in targets:
-                        if s[1].code != t[1].code and s[0] is not t[0]:
+                        if s[0] is not t[0] and (s[1].code != t[1].code) and not (
+                                s[1].country and s[1].country == t[1].country and s[1].sector == t[1].sector):
                             dyads.append((s, t))
-            elif code.root in RECIPROCAL_ROOTS and len({a.country for _, a in sources}) > 1:
+            elif (code.root in RECIPROCAL_ROOTS or each_other) and len(src_countries) > 1:
                 for s in sources:
                     for t in sources:
                         if s[0] is not t[0] and s[1].country != t[1].country:
@@ -262,49 +682,108 @@ class EventCoder:
             else:
                 dyads = [(s, None) for s in sources]
             for s, t in dyads:
-                events.append(self._event(article_id, sent_index, sent, v, pattern, s, t))
-        if len(events) > self.max_events:
-            events = events[: self.max_events]
-            for e in events:
+                key = (s[1].code, t[1].code if t else "", c.code)
+                if key in seen:
+                    continue
+                seen.add(key)
+                ev = self._event(article_id, sent_index, sent, c, s, t)
+                ev.flags.extend(flags)
+                c.events.append(ev)
+                n += 1
+        # a report (root 01) whose complement produced events is subordinate: drop it
+        for c in clauses:
+            if c.events and c.code[:2] == "01":
+                for d in clauses:
+                    if d is not c and d.events and d.code[:2] != "01" and self._under(d.pred, c.pred):
+                        c.why = f"report of '{d.pred.text}'"
+                        for e in c.events:
+                            e.flags.append("dropped")
+                        break
+        kept = [e for c in clauses for e in c.events if "dropped" not in e.flags]
+        if len(kept) > self.max_events:
+            for e in kept[self.max_events:]:
+                e.flags.append("dropped")
+            for e in kept[: self.max_events]:
                 e.flags.append("capped")
-        return events
+        return clauses
 
-    def _default_targets(self, v: Any, idx: dict[int, Mention]) -> list[tuple[Mention, Actor]]:
-        dobj = next((c for c in v.children if c.dep_ in _OBJ), None)
-        if dobj is not None:
-            got = self.actors_at(dobj, idx)
-            if got:
-                return got
-        holders = [v] + ([dobj] if dobj is not None else [])
-        for prep_word in _TARGET_PREPS:
-            for holder in holders:
-                for prep in self._prep_children(holder):
-                    if prep.lower_ == prep_word:
-                        pobj = self._pobj(prep)
-                        if pobj is not None:
-                            got = self.actors_at(pobj, idx, deep=True)
-                            if got:
-                                return got
-        return []
+    @staticmethod
+    def _under(tok: Any, anc: Any) -> bool:
+        t = tok
+        for _ in range(12):
+            if t.head is t:
+                return False
+            t = t.head
+            if t is anc:
+                return True
+        return False
 
-    def _event(self, article_id: str, sent_index: int, sent: Any, v: Any, pattern: Pattern,
+    def _event(self, article_id: str, sent_index: int, sent: Any, c: Clause,
                s: tuple[Mention, Actor], t: tuple[Mention, Actor] | None) -> Event:
-        code = self.ontology[pattern.code]
+        code = self.ontology[c.code]
         target = t[1] if t else None
+        v = c.pred
         raw = f"{article_id}|{sent_index}|{v.i}|{s[1].code}|{target.code if target else ''}|{code.code}"
         return Event(
             event_id=hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16],
             article_id=article_id, sentence_index=sent_index, sentence=sent.text.strip(),
             source=s[1], target=target, cameo=code.code, cameo_name=code.name, root=code.root,
             quad_class=code.quad_class, goldstein=code.goldstein, plover=code.plover(),
-            rule=f"{pattern.source} [{pattern.code} {pattern.text}]", verb_text=v.text,
-            verb_index=v.i, source_mention=s[0], target_mention=t[0] if t else None)
+            rule=c.rule, verb_text=v.text, verb_index=v.i, source_mention=s[0],
+            target_mention=t[0] if t else None)
+
+    def clauses(self, article: Article) -> list[Clause]:
+        """All clauses of an article (with their events), for ``explain`` and the evaluations."""
+        out: list[Clause] = []
+        idx = self._index(article.mentions)
+        by_sent = _mentions_by_sentence(article.mentions)
+        for si, sent in enumerate(article.doc.sents):
+            out.extend(self.code_clauses(sent, si, idx, article.id, _Memory(by_sent, si)))
+        return out
 
     def __call__(self, article: Article) -> Article:
         doc = article.doc
         idx = self._index(article.mentions)
+        by_sent = _mentions_by_sentence(article.mentions)
         events: list[Event] = []
         for si, sent in enumerate(doc.sents):
-            events.extend(self.code_sentence(sent, si, idx, article.id))
+            events.extend(self.code_sentence(sent, si, idx, article.id, _Memory(by_sent, si)))
         article.events = events
         return article
+
+
+def _mentions_by_sentence(mentions: Iterable[Mention]) -> dict[int, list[Mention]]:
+    out: dict[int, list[Mention]] = {}
+    for m in mentions:
+        out.setdefault(m.sentence_index, []).append(m)
+    return out
+
+
+class _Memory:
+    """Earlier sentences' actor mentions, for carry-over."""
+
+    def __init__(self, by_sent: dict[int, list[Mention]] | list, sent_index: int):
+        self.by_sent = by_sent if isinstance(by_sent, dict) else {}
+        self.si = sent_index
+
+    def person(self) -> list[tuple[Mention, Actor]]:
+        for si in range(self.si - 1, max(-1, self.si - 4), -1):
+            people = [m for m in self.by_sent.get(si, []) if m.person is not None and m.actor.country]
+            keys = {m.actor.entry or m.text for m in people}
+            if len(keys) == 1:
+                return [(people[0], people[0].actor)]
+            if len(keys) > 1:
+                return []
+        return []
+
+    def pair(self) -> list[tuple[Mention, Actor]]:
+        for si in range(self.si - 1, max(-1, self.si - 4), -1):
+            ms = [m for m in self.by_sent.get(si, []) if m.actor.country and m.actor.code]
+            countries: dict[str, Mention] = {}
+            for m in ms:
+                countries.setdefault(m.actor.country, m)
+            if len(countries) == 2:
+                return [(m, m.actor) for m in countries.values()]
+            if len(countries) > 2:
+                return []
+        return []

@@ -1,0 +1,152 @@
+"""``parley eval plover-gsr``: the PLOVER gold-standard records (322 hand-coded sentences).
+
+Scoring, per sentence:
+
+* **tuples** — the set of (source country, target country or none, PLOVER event) from the gold record
+  against the same set from parley's events. Gold actors marked ``SRC/TAR`` (compound/reciprocal:
+  "Hungarian and Romanian officials agreed") expand to both directions. Events of CAMEO roots 01–02
+  have no PLOVER event: they are outside this scoring and neither help nor hurt. Any event on a
+  record without a gold event would be a false positive.
+* **event type accuracy** (``plover_accuracy``) — the PLOVER event of the sentence's *primary*
+  event (the coded event whose predicate is nearest the root of the parse, then the leftmost)
+  equals the gold event. When no event had a codeable actor, the primary *predicate* (the clause
+  the lexicon matched, coded as a fact) gives the type, as an event classifier would;
+  ``plover_accuracy_events`` counts only coded events.
+* ``source_event`` P/R/F1 ignore the target.
+
+Gold quirks handled: PLOVER v0.5b1 names (DEMAND→REQUEST, DISAPPROVE/INVESTIGATE→ACCUSE,
+FIGHT→ASSAULT) and CAMEO-style country codes (JAP, ITL, VTN) mapped to ISO3.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import Accuracy, Counts, EvalContext, read_jsonl
+
+GOLD = ("gold", "plover_gsr", "DERIVED_PLOVER_GSR_with_CAMEO_codes.jsonl")
+EVENT_NAMES = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
+COUNTRY_CODES = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM", "UK": "GBR", "ROM": "ROU", "GER": "DEU"}
+_RECIP_RE = re.compile(r"\((?:SRC/TAR|TAR/SRC):\s*([^)]*)\)")
+
+
+def plover_event(name: str | None) -> str | None:
+    if not name:
+        return None
+    return EVENT_NAMES.get(name.upper(), name.upper())
+
+
+def country(code: str | None) -> str | None:
+    if not code:
+        return None
+    code = code.strip().upper()
+    return COUNTRY_CODES.get(code, code)
+
+
+def _actors(value: Any) -> list[dict[str, Any]]:
+    return [a for a in value if isinstance(a, dict)] if isinstance(value, list) else []
+
+
+def gold_tuples(rec: dict[str, Any]) -> set[tuple[str | None, str | None, str | None]]:
+    ev = plover_event(rec.get("plover_event"))
+    if not ev:
+        return set()
+    sources = _actors(rec.get("source"))
+    targets = _actors(rec.get("target"))
+    recip_texts = {t.strip().lower() for t in _RECIP_RE.findall(rec.get("markup") or "")}
+    src = {country(a.get("code")) for a in sources if a.get("code")}
+    tgt = {country(a.get("code")) for a in targets if a.get("code")}
+    out: set[tuple[str | None, str | None, str | None]] = set()
+    recip = {country(a.get("code")) for a in sources
+             if a.get("code") and (a.get("actorText") or "").strip().lower() in recip_texts}
+    if len(recip) > 1:  # compound/reciprocal: every ordered pair
+        for a in recip:
+            for b in recip:
+                if a != b:
+                    out.add((a, b, ev))
+        src -= recip
+    for s in src:
+        if tgt:
+            for t in tgt:
+                if s != t:
+                    out.add((s, t, ev))
+        else:
+            out.add((s, None, ev))
+    return out
+
+
+def _depth(tok: Any) -> int:
+    d = 0
+    while tok.head is not tok and d < 50:
+        tok = tok.head
+        d += 1
+    return d
+
+
+def _actor_country(actor: Any) -> str | None:
+    if actor is None:
+        return None
+    return country(actor.country or actor.code)
+
+
+def predicted(art: Any, coder: Any) -> tuple[set, str | None, str | None]:
+    """(tuples, primary event type from events, primary event type from predicates)."""
+    doc = art.doc
+    tuples: set[tuple[str | None, str | None, str | None]] = set()
+    best: tuple[int, int, str] | None = None
+    for e in art.events:
+        ev = (e.plover or {}).get("event")
+        if not ev:
+            continue
+        tuples.add((_actor_country(e.source), _actor_country(e.target), ev))
+        key = (_depth(doc[e.verb_index]) if doc is not None and e.verb_index >= 0 else 99, e.verb_index, ev)
+        if best is None or key < best:
+            best = key
+    pred_best: tuple[int, int, str] | None = None
+    if coder is not None and doc is not None:
+        for cl in coder.clauses(art):
+            if not cl.fact:
+                continue
+            ev = coder.ontology[cl.code].plover_event if cl.code in coder.ontology else None
+            if not ev:
+                continue
+            key = (_depth(cl.pred), cl.pred.i, ev)
+            if pred_best is None or key < pred_best:
+                pred_best = key
+    return tuples, (best[2] if best else None), (pred_best[2] if pred_best else None)
+
+
+def find_coder(pipeline: Any) -> Any:
+    from ..events import EventCoder
+
+    return next((s for s in pipeline.stages if isinstance(s, EventCoder)), None)
+
+
+def evaluate(ctx: EvalContext) -> dict[str, Any]:
+    records = list(ctx.take(read_jsonl(ctx.gold(*GOLD))))
+    pipe = ctx.pipeline()
+    coder = find_coder(pipe)
+    tuples = Counts()
+    src_ev = Counts()
+    acc = Accuracy()
+    n_events = 0
+    for rec in records:
+        art = pipe.code_text(rec["text"], date="2000-01-01", article_id=rec["id"])
+        gold = gold_tuples(rec)
+        pred, primary, pred_primary = predicted(art, coder)
+        n_events += len(art.events)
+        missed, spurious = tuples.add_sets(gold, pred)
+        src_ev.add_sets({(s, e) for s, _t, e in gold}, {(s, e) for s, _t, e in pred})
+        gold_ev = plover_event(rec.get("plover_event"))
+        typ = primary or pred_primary
+        acc.add(plover=typ == gold_ev, plover_events=primary == gold_ev)
+        if ctx.verbose and (missed or spurious or typ != gold_ev):
+            ctx.log(f"{rec['id']}: gold {gold_ev} got {typ}  missed={sorted(map(str, missed))} "
+                    f"spurious={sorted(map(str, spurious))}\n    {rec['text']}")
+    m: dict[str, Any] = {"records": len(records), "events": n_events}
+    a = acc.metrics()
+    m["plover_accuracy"] = a.get("plover_accuracy", 0.0)
+    m["plover_accuracy_events"] = a.get("plover_events_accuracy", 0.0)
+    m.update({k.replace("tuple_", "tuple_"): v for k, v in tuples.metrics("tuple").items()})
+    m.update({k: v for k, v in src_ev.metrics("source_event").items() if not k.endswith(("_tp", "_fp", "_fn"))})
+    return m
