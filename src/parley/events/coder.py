@@ -336,7 +336,8 @@ class EventCoder:
                     # "..., the Kremlin said": the speech verb hangs off v
                     return None
                 c = by_i.get(g.i)
-                if g.lemma_.lower() in self._speech_lemmas or (c is not None and c.code[:2] in {"01"}):
+                if g.lemma_.lower() in self._speech_lemmas or (
+                        c is not None and (c.code[:2] == "01" or "speech" in c.pattern.flags)):
                     return g
                 return None
             break
@@ -662,7 +663,7 @@ class EventCoder:
                 continue
             code = self.ontology[c.code]
             src_countries = {a.country for _, a in sources}
-            recip = code.root in RECIPROCAL_ROOTS and len(src_countries) > 1
+            recip = (code.root in RECIPROCAL_ROOTS or "recip" in c.pattern.flags) and len(src_countries) > 1
             targets = [(m, a) for m, a in self._targets(c, passive_target, idx, recip)
                        if (a.code and a.country) or m.person is not None]
             each_other = any(t.lower_ in {"other", "another"} and any(d.lower_ in {"each", "one"} for d in t.children)
@@ -674,7 +675,7 @@ class EventCoder:
                         if s[0] is not t[0] and (s[1].code != t[1].code) and not (
                                 s[1].country and s[1].country == t[1].country and s[1].sector == t[1].sector):
                             dyads.append((s, t))
-            elif (code.root in RECIPROCAL_ROOTS or each_other) and len(src_countries) > 1:
+            elif (recip or each_other or "recip" in c.pattern.flags) and len(src_countries) > 1:
                 for s in sources:
                     for t in sources:
                         if s[0] is not t[0] and s[1].country != t[1].country:
@@ -690,9 +691,9 @@ class EventCoder:
                 ev.flags.extend(flags)
                 c.events.append(ev)
                 n += 1
-        # a report (root 01) whose complement produced events is subordinate: drop it
+        # a report (root 01, or a !speech verb) whose complement produced events is subordinate: drop it
         for c in clauses:
-            if c.events and c.code[:2] == "01":
+            if c.events and (c.code[:2] == "01" or "speech" in c.pattern.flags):
                 for d in clauses:
                     if d is not c and d.events and d.code[:2] != "01" and self._under(d.pred, c.pred):
                         c.why = f"report of '{d.pred.text}'"

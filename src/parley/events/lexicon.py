@@ -13,8 +13,16 @@ elements, separated by spaces:
 ``@``               the direct object is the target
 ``!stative``        "X is opposed to Y": the passive subject is the source
 ``!notarget``       never look for a target
+``!recip``          reciprocal event whatever its root: "X and Y exchanged prisoners" → X→Y and Y→X
+``!speech``         a reporting verb: a pronoun subject of its complement is its subject ("Syria says
+                    it will ..."), and its own event is dropped when the complement gives events
 
 The most specific matching pattern wins (most elements); ties go to the earliest line.
+
+What the coder does around a pattern (modals, negation, framing verbs such as "promised to",
+"threatened to", "refused to", "urged X to", "demanded that") is table-driven (``data/frames.tsv``)
+and documented with the syntax in ``data/verbs/SYNTAX.md``: write the plain action ("meet", "impose
+=sanction on:@"), never "will meet" or "threaten to impose".
 """
 from __future__ import annotations
 
@@ -28,7 +36,7 @@ from ..errors import LexiconError
 from .ontology import Ontology
 
 _LEMMA_RE = re.compile(r"^[a-z][a-z'\-]*(?:_[a-z]+)?$")
-_FLAGS = {"stative", "notarget"}
+_FLAGS = {"stative", "notarget", "recip", "speech"}
 
 
 @dataclass(frozen=True, slots=True)
