@@ -1,74 +1,242 @@
-"""Find actor mentions in a parsed Doc and resolve them to codes.
+"""Find actor mentions in a parsed Doc (or a bare string) and resolve them to codes.
 
 Stage contract: requires ``Article.doc`` (a spaCy Doc) and ``Article.date``; assigns
 ``Article.mentions``. Adjacent pieces of one phrase ("Russian" + "President" + "Vladimir Putin")
 combine into one mention: a person's dated role wins, then an organisation, then
 country + sector (from an agent noun, or GOV for a government metonym such as "the Kremlin").
+
+Beyond exact phrases:
+
+* **accents and apostrophes** are folded before matching ("Khürelsükh" = "Khurelsukh", "’s" = "'s");
+* **titled unknown people** ("Defense Minister Diego Molano"): a title agent followed by a spaCy PERSON
+  span takes its sector from the title and its country from the phrase, else from the sentence;
+* **fuzzy names** (rapidfuzz, conservative): a PERSON span that matches no phrase is compared with the
+  knowledge base's people names; a near-identical spelling (ratio ≥ ``FUZZY_MIN``) takes that person;
+* **former office holders**: after a person's last dated role has ended they are ``<country>ELI``;
+* **carry-over** (option ``carry_over``, see :mod:`parley.actors.carryover`).
+
+:meth:`ActorResolver.resolve_text` answers the same question for a bare string ("Armenian Prime
+Minister", "Chile's Ministry of Mines") without a parse: the API the NGEC-style evaluation uses.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import ahocorasick
 
 from ..model import Actor, Article, Mention
-from .kb import Entry, KnowledgeBase
+from .kb import Entry, KnowledgeBase, Role
 
-_JOINERS = {"'s", "’s", "-", "–"}
+_JOINERS = {"'s", "’s", "-", "–", "'"}
 _KIND_RANK = {"person": 0, "org": 1, "metonym": 2, "country": 3, "adjective": 4, "agent": 5}
+FUZZY_MIN = 92.0
+_WORD_CHAR = re.compile(r"\w")
+
+
+def fold_text(text: str) -> str:
+    """Length-preserving fold: accents stripped, curly quotes straightened (case kept)."""
+    out = []
+    for ch in text:
+        if ch in "’‘`´":
+            out.append("'")
+            continue
+        if ord(ch) < 128:
+            out.append(ch)
+            continue
+        base = unicodedata.normalize("NFKD", ch)
+        base = "".join(c for c in base if not unicodedata.combining(c))
+        out.append(base[0] if len(base) == 1 else ch)
+    return "".join(out)
+
+
+@dataclass(slots=True)
+class Piece:
+    start: int  # char offsets in the text
+    end: int
+    entry: Entry
+    surface: str
+
+
+@dataclass(slots=True)
+class Resolution:
+    """The answer of :meth:`ActorResolver.resolve_text`."""
+
+    code: str
+    country: str
+    sectors: list[str]
+    entry: str  # knowledge-base entries used
+    pattern: str  # the matched phrase(s)
+    rest: str  # the text with the country words removed
+
+    @property
+    def code_1(self) -> str:
+        return self.sectors[0] if self.sectors else ""
+
+    @property
+    def code_2(self) -> str:
+        return self.sectors[1] if len(self.sectors) > 1 else ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "country": self.country, "code_1": self.code_1, "code_2": self.code_2,
+                "entry": self.entry, "pattern": self.pattern, "text": self.rest}
+
+
+def sectors_of(code: str, country: str | None) -> list[str]:
+    rest = code[len(country):] if country and code.startswith(country) else code
+    return [rest[i:i + 3] for i in range(0, len(rest) - 2, 3)]
+
+
+def person_role(entry: Entry, day: date | None) -> Role | None:
+    """The role that holds on ``day``; after the last role has ended, the person is a former official (ELI)."""
+    role = entry.role_at(day)
+    if role is not None or day is None or not entry.roles:
+        return role
+    ends = [r.end for r in entry.roles]
+    if all(e is not None and e < day for e in ends):
+        last = max(entry.roles, key=lambda r: r.end or date.min)
+        if last.country and last.sector not in {"ELI"}:
+            return Role(code=last.country + "ELI", country=last.country, sector="ELI", start=last.end,
+                        end=None, label=f"former ({last.label})" if last.label else "former")
+    return None
 
 
 class ActorResolver:
     assigns = ("mentions",)
     requires = ("doc", "date")
 
-    def __init__(self, kb: KnowledgeBase):
+    def __init__(self, kb: KnowledgeBase, carry_over: bool = False):
         self.kb = kb
+        self.carry_over = carry_over
         self._exact = ahocorasick.Automaton()
+        self._exact_table: dict[str, list[Entry]] = {}
         for phrase, entries in kb.phrases.items():
-            self._exact.add_word(phrase, (len(phrase), phrase))
+            key = fold_text(phrase)
+            self._exact_table.setdefault(key, []).extend(e for e in entries if e not in self._exact_table.get(key, []))
+        for key in self._exact_table:
+            self._exact.add_word(key, (len(key), key))
         self._folded = ahocorasick.Automaton()
+        self._folded_table: dict[str, list[Entry]] = {}
         for phrase, entries in kb.folded.items():
-            self._folded.add_word(phrase, (len(phrase), phrase))
-        self._exact.make_automaton() if len(self._exact) else None
-        self._folded.make_automaton() if len(self._folded) else None
+            key = fold_text(phrase).lower()
+            self._folded_table.setdefault(key, []).extend(entries)
+        for key in self._folded_table:
+            self._folded.add_word(key, (len(key), key))
+        if len(self._exact):
+            self._exact.make_automaton()
+        if len(self._folded):
+            self._folded.make_automaton()
+        self._people_names: list[str] | None = None
+        self._people_entries: list[Entry] = []
 
-    # -- matching ---------------------------------------------------------------------------
-    def _raw_matches(self, doc: Any) -> list[tuple[int, int, list[Entry], str]]:
-        """Token-aligned phrase matches (start_tok, end_tok, entries, surface)."""
-        text = doc.text
-        starts = {t.idx: t.i for t in doc}
-        ends = {t.idx + len(t.text): t.i + 1 for t in doc}
-        found: list[tuple[int, int, list[Entry], str]] = []
-        for auto, hay, table in ((self._exact, text, self.kb.phrases),
-                                 (self._folded, text.lower(), self.kb.folded)):
+    # -- matching on characters --------------------------------------------------------------------
+    def _char_matches(self, text: str) -> list[Piece]:
+        """All phrase matches on word boundaries, leftmost-longest and non-overlapping."""
+        folded = fold_text(text)
+        found: list[Piece] = []
+        n = len(text)
+        for auto, hay, table in ((self._exact, folded, self._exact_table),
+                                 (self._folded, folded.lower(), self._folded_table)):
             if not len(auto):
                 continue
-            for end_char, (length, phrase) in auto.iter(hay):
-                s_char = end_char - length + 1
-                e_char = end_char + 1
-                if s_char not in starts or e_char not in ends:
+            for end_char, (length, key) in auto.iter(hay):
+                s, e = end_char - length + 1, end_char + 1
+                if s > 0 and _WORD_CHAR.match(hay[s - 1]) and _WORD_CHAR.match(hay[s]):
                     continue
-                s_tok, e_tok = starts[s_char], ends[e_char]
-                if table is self.kb.folded:
-                    # agent nouns: the phrase must end on a noun, not a verb ("leaders" ok, "leads" no)
-                    last = doc[e_tok - 1]
-                    if last.pos_ not in {"NOUN", "PROPN"}:
-                        continue
-                found.append((s_tok, e_tok, table[phrase], text[s_char:e_char]))
-        # leftmost-longest, non-overlapping
-        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-        chosen: list[tuple[int, int, list[Entry], str]] = []
+                if e < n and _WORD_CHAR.match(hay[e]) and _WORD_CHAR.match(hay[e - 1]):
+                    continue
+                entries = table[key]
+                best = min(entries, key=lambda x: _KIND_RANK.get(x.kind, 9))
+                found.append(Piece(s, e, best, text[s:e]))
+        found.sort(key=lambda m: (m.start, -(m.end - m.start), _KIND_RANK.get(m.entry.kind, 9)))
+        chosen: list[Piece] = []
         last_end = -1
         for m in found:
-            if m[0] >= last_end:
+            if m.start >= last_end:
                 chosen.append(m)
-                last_end = m[1]
+                last_end = m.end
         return chosen
 
+    def _raw_matches(self, doc: Any) -> list[tuple[int, int, list[Entry], str]]:
+        """Token-aligned phrase matches (start_tok, end_tok, entries, surface)."""
+        starts = {t.idx: t.i for t in doc}
+        ends = {t.idx + len(t.text): t.i + 1 for t in doc}
+        out: list[tuple[int, int, list[Entry], str]] = []
+        for p in self._char_matches(doc.text):
+            if p.start not in starts or p.end not in ends:
+                continue
+            s_tok, e_tok = starts[p.start], ends[p.end]
+            if p.entry.kind == "agent":
+                # agent nouns: the phrase must end on a noun, not a verb ("leaders" ok, "leads" no)
+                if doc[e_tok - 1].pos_ not in {"NOUN", "PROPN", ""}:
+                    continue
+            out.append((s_tok, e_tok, [p.entry], p.surface))
+        return out
+
+    # -- fuzzy person names ---------------------------------------------------------------------------
+    def fuzzy_person(self, name: str) -> Entry | None:
+        from rapidfuzz import fuzz, process
+
+        if self._people_names is None:
+            self._people_names = []
+            for phrase, entries in self._exact_table.items():
+                for e in entries:
+                    if e.kind == "person" and " " in phrase:
+                        self._people_names.append(phrase)
+                        self._people_entries.append(e)
+        if len(name) < 8 or " " not in name.strip() or not self._people_names:
+            return None
+        got = process.extractOne(fold_text(name), self._people_names, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+        if got is None:
+            return None
+        return self._people_entries[got[2]]
+
+    # -- composition ---------------------------------------------------------------------------------
+    @staticmethod
+    def compose(pieces: list[Entry], day: date | None) -> tuple[str, str | None, str | None, str]:
+        """(code, country, sector, kind) of a phrase made of knowledge-base pieces."""
+        person = next((p for p in pieces if p.kind == "person"), None)
+        org = next((p for p in reversed(pieces) if p.kind == "org"), None)  # the phrase head wins
+        nation = next((p for p in pieces if p.kind in {"country", "adjective", "metonym"}), None)
+        agents = [p for p in pieces if p.kind == "agent"]
+        agent = agents[-1] if agents else None
+        prefix_agent = next((p for p in agents if p.prefix), None)
+        if agent is not None and agent.prefix:
+            agent = next((p for p in reversed(agents) if not p.prefix), None)
+        if person is not None:
+            role = person_role(person, day)
+            if role is None:
+                return "", None, None, "person"
+            return role.code, role.country, role.sector, "person"
+        if org is not None:
+            code = org.code or ""
+            sector = org.sector
+            if agent is not None and org.country and not org.sector and org.country not in {"IGO", "NGO", "MNC"}:
+                code, sector = code + (agent.code or ""), agent.sector
+            return code, org.country, sector, "org"
+        if nation is not None:
+            country = nation.country or ""
+            if agent is not None:
+                suffix, sector = agent.code or agent.sector or "", agent.sector
+            else:
+                suffix, sector = (nation.sector or ""), nation.sector
+            if suffix and country and suffix.startswith(country):
+                suffix = suffix[len(country):]
+            code = (prefix_agent.code if prefix_agent else "") + country + suffix
+            kind = "metonym" if nation.kind == "metonym" and agent is None else "country"
+            return code, nation.country, sector, kind
+        if agent is not None or prefix_agent is not None:
+            a = agent or prefix_agent
+            return a.code or a.sector or "", None, a.sector, "agent"  # type: ignore[union-attr]
+        return "", None, None, "none"
+
+    # -- the stage -----------------------------------------------------------------------------------
     def find(self, doc: Any, day: date | None) -> list[Mention]:
         matches = self._raw_matches(doc)
+        matches = self._add_people(doc, matches)
         groups: list[list[tuple[int, int, list[Entry], str]]] = []
         for m in matches:
             if groups:
@@ -84,48 +252,117 @@ class ActorResolver:
             mention = self._compose(doc, group, day)
             if mention is not None:
                 mentions.append(mention)
+        self._titled_context(doc, mentions)
         return mentions
+
+    def _add_people(self, doc: Any, matches: list[tuple[int, int, list[Entry], str]]
+                    ) -> list[tuple[int, int, list[Entry], str]]:
+        """PERSON spans no phrase covers: a fuzzy KB name, or (after a title) an unknown titled person."""
+        covered = set()
+        for s, e, _, _ in matches:
+            covered.update(range(s, e))
+        extra = []
+        for ent in getattr(doc, "ents", ()):
+            if ent.label_ != "PERSON" or any(i in covered for i in range(ent.start, ent.end)):
+                continue
+            person = self.fuzzy_person(ent.text)
+            if person is not None:
+                extra.append((ent.start, ent.end, [person], ent.text))
+            else:
+                # an unknown name right after a title agent joins the title's phrase (sector from the title)
+                prev = next((m for m in matches if m[1] == ent.start and m[2][0].kind == "agent"), None)
+                if prev is not None:
+                    placeholder = Entry(key="unknown-person", kind="name", label=ent.text)
+                    extra.append((ent.start, ent.end, [placeholder], ent.text))
+        if not extra:
+            return matches
+        return sorted(matches + extra, key=lambda m: m[0])
+
+    def _titled_context(self, doc: Any, mentions: list[Mention]) -> None:
+        """A titled unknown person without a country takes the one country named in the sentence."""
+        for m in mentions:
+            if m.actor.country or "name" not in m.parts or not m.actor.sector:
+                continue
+            sent = doc[m.start].sent
+            # "Defense Minister X of Colombia" / "X, Colombia's ..." : the attached country first
+            attached = [o for o in mentions if o.actor.country and o.kind in {"country", "metonym"}
+                        and m.end < len(doc) and doc[m.end].lower_ in {"of", ","} and o.start == m.end + 1]
+            countries = {o.actor.country for o in mentions if o is not m and o.actor.country
+                         and o.kind in {"country", "metonym"} and sent.start <= o.start < sent.end}
+            if attached:
+                countries = {attached[0].actor.country}
+            if len(countries) == 1:
+                c = countries.pop()
+                m.actor = Actor(code=c + (m.actor.code or ""), country=c, sector=m.actor.sector,
+                                text=m.actor.text, entry=m.actor.entry + "+context")
 
     def _compose(self, doc: Any, group: list[tuple[int, int, list[Entry], str]], day: date | None) -> Mention | None:
         start, end = group[0][0], group[-1][1]
-        pieces: list[Entry] = []
-        for _, _, entries, _ in group:
-            pieces.append(min(entries, key=lambda e: _KIND_RANK.get(e.kind, 9)))
+        pieces = [min(entries, key=lambda e: _KIND_RANK.get(e.kind, 9)) for _, _, entries, _ in group]
         kinds = tuple(p.kind for p in pieces)
-        person = next((p for p in pieces if p.kind == "person"), None)
-        org = next((p for p in reversed(pieces) if p.kind == "org"), None)  # the phrase head wins
-        nation = next((p for p in pieces if p.kind in {"country", "adjective", "metonym"}), None)
-        agent = next((p for p in reversed(pieces) if p.kind == "agent"), None)
+        real = [p for p in pieces if p.kind != "name"]
+        if not real:
+            return None
+        code, country, sector, kind = self.compose(real, day)
+        if kind == "none":
+            return None
         span_text = doc[start:end].text
         sent_index = _sent_index(doc, start)
         entry_keys = "+".join(p.key for p in pieces)
-        if person is not None:
-            role = person.role_at(day)
-            if role is None:
-                # outside every dated role: keep the mention (for carry-over and explain) without a code
-                actor = Actor(code="", country=None, sector=None, text=span_text, entry=entry_keys)
-            else:
-                actor = Actor(code=role.code, country=role.country, sector=role.sector, text=span_text,
-                              entry=entry_keys)
-            return Mention(sent_index, start, end, span_text, actor, "person", person=person, parts=kinds)
-        if org is not None:
-            actor = Actor(code=org.code or "", country=org.country, sector=org.sector, text=span_text, entry=entry_keys)
-            return Mention(sent_index, start, end, span_text, actor, "org", parts=kinds)
-        if nation is not None:
-            sector = agent.sector if agent is not None else nation.sector
-            code = (nation.country or "") + (sector or "")
-            kind = "metonym" if nation.kind == "metonym" else "country"
-            actor = Actor(code=code, country=nation.country, sector=sector, text=span_text, entry=entry_keys)
-            return Mention(sent_index, start, end, span_text, actor, kind, parts=kinds)
-        if agent is not None:
-            actor = Actor(code=agent.sector or "", country=None, sector=agent.sector, text=span_text, entry=entry_keys)
-            return Mention(sent_index, start, end, span_text, actor, "agent", parts=kinds)
-        return None
+        actor = Actor(code=code, country=country, sector=sector, text=span_text, entry=entry_keys)
+        person = next((p for p in real if p.kind == "person"), None)
+        if kind == "agent" and "name" in kinds:
+            kind = "person"  # a titled unknown person: the title's sector, no dated roles
+        return Mention(sent_index, start, end, span_text, actor, kind, person=person, parts=kinds)
 
     def __call__(self, article: Article) -> Article:
         day = date.fromisoformat(article.date) if article.date else None
         article.mentions = self.find(article.doc, day)
+        if self.carry_over:
+            from .carryover import carry_over
+
+            carry_over(article.doc, article.mentions)
         return article
+
+    # -- bare strings ----------------------------------------------------------------------------------
+    def resolve_text(self, text: str, day: date | None = None, context: str = "") -> Resolution:
+        """Resolve an actor string ("Armenian Prime Minister Nikol Pashinyan") on ``day``.
+
+        The country comes from the string, else from ``context`` (e.g. "Colombian defense"); the sectors
+        from the person's role, the organisation, or the agent nouns (context agents fill in when the
+        string has none). Unknown strings give an empty resolution.
+        """
+        pieces = self._char_matches(text)
+        entries = [p.entry for p in pieces]
+        if not any(e.kind == "person" for e in entries):
+            # fuzzy: a capitalised name-like run of two or more words
+            for m in re.finditer(r"(?:[A-Z][\w'\-]+\s+){1,3}[A-Z][\w'\-]+", fold_text(text)):
+                person = self.fuzzy_person(m.group(0))
+                if person is not None:
+                    entries.append(person)
+                    pieces.append(Piece(m.start(), m.end(), person, text[m.start():m.end()]))
+                    break
+        # the agent nearest the phrase head (the last one) decides when several are named
+        code, country, sector, _kind = self.compose(entries, day) if entries else ("", None, None, "none")
+        if context and not country:
+            ctx_entries = [p.entry for p in self._char_matches(context)]
+            ccode, ccountry, csector, _ = self.compose(ctx_entries, day) if ctx_entries else ("", None, None, "")
+            if ccountry:
+                country = ccountry
+                if code and not code.startswith(ccountry) and not (code[:3] in {"IGO", "NGO", "MNC"}):
+                    code = ccountry + code
+                elif not code:
+                    code = ccode
+        secs = sectors_of(code, country) if code else []
+        if country and country in {"IGO", "NGO", "MNC"} and secs and secs[0] == country:
+            pass
+        rest = text
+        for p in pieces:
+            if p.entry.kind in {"country", "adjective", "metonym"}:
+                rest = rest.replace(p.surface, "")
+        return Resolution(code=code, country=country or "", sectors=secs,
+                          entry="+".join(e.key for e in entries), pattern="+".join(p.surface for p in pieces),
+                          rest=" ".join(rest.split()) if rest != text else text)
 
 
 def _sent_index(doc: Any, token_i: int) -> int:
@@ -140,7 +377,7 @@ def actor_at(mention: Mention, day: date | None) -> Actor:
     """The mention's actor with a person's role re-chosen for ``day`` (the event date)."""
     if mention.person is None:
         return mention.actor
-    role = mention.person.role_at(day)
+    role = person_role(mention.person, day)
     if role is None:
         return Actor(code="", country=None, sector=None, text=mention.text, entry=mention.actor.entry)
     return Actor(code=role.code, country=role.country, sector=role.sector, text=mention.text,

@@ -31,12 +31,13 @@ def code(
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Worker processes."),
     config: Optional[str] = typer.Option(None, "--config", help="TOML file of option overrides."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr."),
+    dictionaries: Optional[str] = typer.Option(None, "--dictionaries", help="PETRARCH dictionaries (files, a folder, or a 'parley dictionaries import' folder) used over the built-in ones."),
 ) -> None:
     """Code INPUTS into events (store and/or --out)."""
     from ..api import code as api_code
 
     try:
-        opts = _options(config, workers=workers, db=db)
+        opts = _options(config, workers=workers, db=db, dictionaries=dictionaries)
     except ParleyError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2)

@@ -1,4 +1,62 @@
-"""Import formats for other coders' dictionaries (PETRARCH/TABARI), read into parley's own structures."""
+"""Import formats for other coders' dictionaries (PETRARCH/TABARI), read into parley's own structures.
+
+``parley dictionaries import --format petrarch FILE... --out DIR`` writes DIR as parley tables
+(``people.tsv``, ``orgs.tsv``, ``agents.tsv``, ``discards.txt``, ``verbs/petrarch.txt``, ``manifest.json``).
+``--dictionaries PATH`` (option ``dictionaries``) accepts such a folder, or PETRARCH files / a folder of
+them directly (converted in memory). Imported actors are looked up before the built-in knowledge base
+(they shadow built-in phrases); imported verb patterns are added to the built-in verb lexicon.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import LexiconError
 from .petrarch import PetrarchDictionaries, read_petrarch
 
-__all__ = ["PetrarchDictionaries", "read_petrarch"]
+__all__ = ["PetrarchDictionaries", "read_petrarch", "is_import_folder", "load_resources"]
+
+
+def is_import_folder(path: Path) -> bool:
+    return path.is_dir() and ((path / "manifest.json").exists() or
+                              any((path / n).exists() for n in ("orgs.tsv", "people.tsv", "agents.tsv")))
+
+
+def load_resources(spec: str | Path, ontology: Any) -> tuple[Any, Any]:
+    """(KnowledgeBase with the imported tables over the built-in ones, VerbLexicon built-in + imported)."""
+    import tempfile
+
+    from ..actors import KnowledgeBase
+    from ..events import VerbLexicon
+    from .convert import build_tables, write_tables
+
+    paths = [Path(p) for p in str(spec).split(",") if p.strip()]
+    for p in paths:
+        if not p.exists():
+            raise LexiconError("dictionaries path not found", path=str(p))
+    if len(paths) == 1 and is_import_folder(paths[0]):
+        folder = paths[0]
+        kb = KnowledgeBase.load(extra=[folder])
+        verb_files = sorted((folder / "verbs").glob("*.txt")) if (folder / "verbs").is_dir() else []
+        lexicon = _lexicon(ontology, verb_files)
+        return kb, lexicon
+    d = read_petrarch(paths)
+    if not d.files:
+        raise LexiconError("no PETRARCH dictionary files found", path=str(spec))
+    tables = build_tables(d, set(ontology.codes))
+    with tempfile.TemporaryDirectory(prefix="parley-dict-") as tmp:
+        write_tables(tables, tmp, d.files)
+        kb = KnowledgeBase.load(extra=[tmp])
+        verb_files = sorted((Path(tmp) / "verbs").glob("*.txt"))
+        lexicon = _lexicon(ontology, verb_files)
+    return kb, lexicon
+
+
+def _lexicon(ontology: Any, extra_files: list[Path]) -> Any:
+    from ..events import VerbLexicon
+
+    builtin = VerbLexicon.load(ontology)
+    if not extra_files:
+        return builtin
+    imported = VerbLexicon.load(ontology, extra_files)
+    return VerbLexicon(list(builtin.patterns) + list(imported.patterns))

@@ -1,0 +1,71 @@
+"""Within-article carry-over: "he"/"she", "the minister", "the president" → an unambiguous earlier actor.
+
+Only when exactly one candidate fits is a mention added (kind ``carry``, entry ``carry:<sentence>:<text>``):
+
+* ``he``/``she`` as a clause subject → the one person mention of the nearest earlier sentence that
+  names people (two different people there: ambiguous, nothing added);
+* ``the minister`` / ``the president`` / ``the premier`` ... (a definite singular title with no country
+  of its own) → the one earlier person or titled mention, in the last three sentences, with the same sector.
+
+"The two leaders" would need one mention for two actors; it is not resolved here.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Actor, Mention
+
+_PRONOUNS = {"he", "she"}
+
+
+def _copy(m: Mention, start: int, end: int, text: str, sent_index: int) -> Mention:
+    a = m.actor
+    actor = Actor(code=a.code, country=a.country, sector=a.sector, text=text,
+                  entry=f"carry:{m.sentence_index}:{m.text}")
+    return Mention(sent_index, start, end, text, actor, "carry", person=m.person, parts=("carry",))
+
+
+def carry_over(doc: Any, mentions: list[Mention]) -> list[Mention]:
+    """Add carry-over mentions to ``mentions`` (in place, kept in token order); returns the added ones."""
+    if doc is None:
+        return []
+    sents = list(doc.sents)
+    by_sent: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sent.setdefault(m.sentence_index, []).append(m)
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    added: list[Mention] = []
+    for si, sent in enumerate(sents):
+        for tok in sent:
+            if tok.i in covered:
+                continue
+            if tok.lower_ in _PRONOUNS and tok.dep_ in {"nsubj", "nsubjpass"}:
+                cand = None
+                for back in range(si - 1, max(-1, si - 4), -1):
+                    people = [m for m in by_sent.get(back, []) if m.kind == "person" and m.actor.code]
+                    if people:
+                        if len({m.person.key if m.person is not None else m.text for m in people}) == 1:
+                            cand = people[0]
+                        break
+                if cand is not None:
+                    added.append(_copy(cand, tok.i, tok.i + 1, tok.text, si))
+        # "the minister": a definite title mention without a country
+        for m in by_sent.get(si, []):
+            if m.kind != "agent" or m.actor.country or m.end - m.start > 3:
+                continue
+            first = doc[m.start - 1] if m.start > 0 else None
+            if first is None or first.lower_ != "the" or doc[m.end - 1].tag_ in {"NNS", "NNPS"}:
+                continue
+            cands = []
+            for back in range(si - 1, max(-1, si - 4), -1):
+                for o in by_sent.get(back, []):
+                    if o.kind == "person" and o.actor.country and o.actor.sector == m.actor.sector:
+                        cands.append(o)
+            keys = {o.person.key if o.person is not None else o.actor.code for o in cands}
+            if len(keys) == 1:
+                new = _copy(cands[-1], m.start, m.end, m.text, si)
+                mentions[mentions.index(m)] = new
+    if added:
+        mentions.extend(added)
+        mentions.sort(key=lambda x: x.start)
+    return added

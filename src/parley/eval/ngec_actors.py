@@ -1,0 +1,186 @@
+"""``parley eval ngec-actors``: NGEC's actor-resolution expectations, answered by the built-in knowledge base.
+
+The gold file (``gold/ngec_actor_tests/DERIVED_test_actor_resolution_cases.json``) lists test functions:
+calls to NGEC's ``ag.agent_to_code(text, context, date)``, ``ag.short_text_to_agent(text)``,
+``ag.search_nat(text)``, ``ag.query_wiki(...)``, ``ag.trf_agent_match(...)`` and the assert expressions
+on their results. An adapter answers each call with :meth:`ActorResolver.resolve_text` (offline, no
+Wikipedia), then every assert is checked — including asserts inside the few loop statements, which
+are rewritten into checks with :mod:`ast` (no assert is skipped silently).
+
+Each check is scored in one group: ``country`` (``code['country']``, ``cc``), ``sector``
+(``code['code_1']``), ``sector2`` (``code['code_2']``), ``wiki`` (Wikipedia page titles: we have no
+Wikipedia, these count as failures unless the expectation is empty) and ``other``.
+"Today" means the reference date ``TODAY`` (the suite was written in 2022).
+"""
+from __future__ import annotations
+
+import ast
+import json
+from datetime import date
+from typing import Any
+
+from . import EvalContext
+
+TODAY = date(2022, 6, 1)
+
+
+def _parse_day(value: Any) -> date | None:
+    if not value or not isinstance(value, str):
+        return TODAY
+    if value.strip().lower() == "today":
+        return TODAY
+    from ..when import iso_date
+
+    iso = iso_date(value)
+    return date.fromisoformat(iso) if iso else TODAY
+
+
+class Adapter:
+    """NGEC's actor API, answered by parley's resolver."""
+
+    def __init__(self, resolver: Any):
+        self.r = resolver
+
+    def agent_to_code(self, text: Any = "", context: Any = "", known_date: Any = "", query_date: Any = None,
+                      **_: Any) -> dict[str, str] | None:
+        day = _parse_day(query_date or known_date)
+        res = self.r.resolve_text(str(text), day, context=str(context or ""))
+        if not res.code and not res.country:
+            return None
+        return {"country": res.country if res.country not in {"IGO", "NGO", "MNC"} else _org_country(res),
+                "code_1": res.code_1 if res.country not in {"IGO", "NGO", "MNC"} else res.country,
+                "code_2": res.code_2, "wiki": "", "actor_wiki_job": "", "pattern": res.pattern,
+                "description": res.entry}
+
+    def short_text_to_agent(self, text: Any, *_: Any, **__: Any) -> dict[str, str] | None:
+        res = self.r.resolve_text(str(text), TODAY)
+        if not res.code:
+            return None
+        return {"country": res.country, "code_1": res.code_1, "code_2": res.code_2,
+                "pattern": res.pattern.split("+")[-1].lower() if res.pattern else ""}
+
+    def search_nat(self, text: Any, *_: Any, **__: Any) -> tuple[str, str]:
+        res = self.r.resolve_text(str(text), TODAY)
+        if res.country and res.rest != str(text):
+            rest = str(text)
+            for word in ("an ", "a ", "the ", "An ", "A ", "The "):
+                if rest.startswith(word):
+                    rest = rest[len(word):]
+            return res.country, _strip_nat(str(text), res.pattern)
+        return res.country, "" if res.country else str(text)
+
+    def query_wiki(self, *_: Any, **__: Any) -> dict[str, str]:
+        return {}
+
+    def trf_agent_match(self, *_: Any, **__: Any) -> dict[str, str] | None:
+        return None
+
+
+def _org_country(res: Any) -> str:
+    # NGEC writes the UN family as UNO and other organisations as IGO/NGO/MNC
+    if res.code.startswith("IGOUNO"):
+        return "UNO"
+    return res.country
+
+
+def _strip_nat(text: str, pattern: str) -> str:
+    out = text
+    for piece in pattern.split("+"):
+        out = out.replace(piece, "", 1)
+    for art in ("an ", "a ", "the ", "An ", "A ", "The "):
+        if out.startswith(art):
+            out = out[len(art):]
+    return out.strip() if out.strip() != out.replace(" ", "") else out.strip()
+
+
+def _group(src: str) -> str:
+    if "'country'" in src or src.startswith("cc "):
+        return "country"
+    if "'code_1'" in src or "correct_code1" in src:
+        return "sector"
+    if "'code_2'" in src:
+        return "sector2"
+    if "wiki" in src:
+        return "wiki"
+    return "other"
+
+
+class _AssertToCheck(ast.NodeTransformer):
+    def visit_Assert(self, node: ast.Assert) -> Any:
+        src = ast.unparse(node.test)
+        call = ast.Expr(ast.Call(func=ast.Name("_check", ast.Load()),
+                                 args=[ast.Constant(src), ast.Lambda(
+                                     args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
+                                                        defaults=[]), body=node.test)], keywords=[]))
+        return ast.copy_location(call, node)
+
+
+def _statements(test: dict[str, Any]) -> str:
+    lines: list[str] = []
+    for call in test["calls"]:
+        if "other_statement" in call:
+            lines.append(call["other_statement"])
+            continue
+        args = [a["expr"] if isinstance(a, dict) else repr(a) for a in call.get("args", [])]
+        kwargs = [f"{k}={v['expr'] if isinstance(v, dict) else repr(v)}" for k, v in call.get("kwargs", {}).items()]
+        lines.append(f"{call.get('target') or '_'} = {call['function']}({', '.join(args + kwargs)})")
+    for a in test["asserts"]:
+        lines.append(f"assert {a}")
+    return "\n".join(lines)
+
+
+def evaluate(ctx: EvalContext) -> dict[str, Any]:
+    from ..actors import ActorResolver, KnowledgeBase
+
+    path = ctx.gold("gold", "ngec_actor_tests", "DERIVED_test_actor_resolution_cases.json")
+    tests = json.loads(path.read_text("utf-8"))
+    kb = KnowledgeBase.load()
+    ag = Adapter(ActorResolver(kb))
+    groups: dict[str, list[int]] = {}
+    failures: list[str] = []
+    for test in ctx.take(tests):
+        results: list[tuple[str, bool]] = []
+
+        def _check(src: str, fn: Any) -> None:
+            try:
+                ok = bool(fn())
+            except Exception:  # a missing key, None result, ... is a failed expectation
+                ok = False
+            results.append((src, ok))
+
+        tree = _AssertToCheck().visit(ast.parse(_statements(test)))
+        ast.fix_missing_locations(tree)
+        env: dict[str, Any] = {"ag": ag, "_check": _check}
+        try:
+            exec(compile(tree, f"<ngec:{test['test']}>", "exec"), env)  # noqa: S102 - gold asserts
+        except Exception as exc:  # the call itself failed: every assert of the test fails
+            for a in test["asserts"]:
+                results.append((a, False))
+            failures.append(f"{test['test']}: {type(exc).__name__}: {exc}")
+        for src, ok in results:
+            g = groups.setdefault(_group(src), [0, 0])
+            g[0] += int(ok)
+            g[1] += 1
+            if not ok:
+                line = f"FAIL {test['test']}: {src}  | got: " + _describe(env, src)
+                failures.append(line)
+                if ctx.verbose:
+                    ctx.log(line)
+    metrics: dict[str, Any] = {"tests": len(list(ctx.take(tests)))}
+    for name in ("country", "sector", "sector2", "wiki", "other"):
+        if name in groups:
+            ok, n = groups[name]
+            metrics[f"{name}_n"] = n
+            metrics[f"{name}_accuracy"] = round(ok / n, 4) if n else 0.0
+    total_ok = sum(g[0] for g in groups.values())
+    total = sum(g[1] for g in groups.values())
+    metrics["all_asserts_accuracy"] = round(total_ok / total, 4) if total else 0.0
+    metrics["_errors"] = failures
+    return metrics
+
+
+def _describe(env: dict[str, Any], src: str) -> str:
+    for name in ("code", "cc", "text", "wiki"):
+        if name in env and name in src:
+            return f"{name}={env[name]!r}"
+    return "?"
