@@ -61,7 +61,12 @@ class EvalContext:
         if self._pipeline is None:
             from ..pipeline import Pipeline
 
-            self._pipeline = Pipeline(self.options)
+            opts = self.options
+            if self.dictionaries is not None:  # --dictionaries: imported dictionaries over the built-in ones
+                from ..options import build_options
+
+                opts = (opts or build_options()).with_overrides(dictionaries=str(self.dictionaries))
+            self._pipeline = Pipeline(opts)
         return self._pipeline
 
     def gold(self, *parts: str) -> Path:
