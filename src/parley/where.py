@@ -208,24 +208,39 @@ city cities town towns village villages district districts province provinces re
 neighbourhood neighbourhoods neighborhood neighborhoods countryside outskirts outskirt suburb suburbs capital
 street streets square gorge valley camp camps border borders port coast island islands governorate state county
 municipality prefecture zone enclave territory territories hills mountains mountain desert strip center centre
-heart part parts north south east west northeast northwest southeast southwest vicinity base airport road
-highway checkpoint area quarter district's refugee villages hometown stronghold front outpost compound market
+heart part parts north south east west northeast northwest southeast southwest vicinity base bases airport road
+highway checkpoint quarter hometown stronghold front outpost compound market edge perimeter side entrance
+fringes environs surroundings battlefield battlefields settlement settlements hotel embassy consulate office
+offices headquarters building buildings hospital school mosque church temple plant factory site university
+prison jail station ministry parliament palace home house airbase installations installation facility
+facilities terminal terminals bridge river lake sea harbour harbor beach farm farms oilfield oilfields
+crossing peninsula sector district's basin stadium square's village's downtown
 """.split())
 EVENT_NOUNS = frozenset("""
 campaign offensive attack attacks assault clashes clash fighting fight battle battles bombing bombings raid raids
 strike strikes airstrike airstrikes protest protests rally rallies demonstration demonstrations operation
 operations war conflict violence massacre siege shelling bombardment ambush explosion blast blasts incursion
 invasion riots riot unrest march summit talks meeting visit visits election elections crackdown uprising
+occupation shootout gunfight standoff skirmish skirmishes fire
 """.split())
 DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest outside inside near "
                        "northern southern eastern western central".split())
 LOC_PREPS = frozenset("in at near outside inside around across throughout within along off over on into "
                       "onto through towards toward between among beyond behind beside past via".split())
 VERB_ONLY_PREPS = frozenset({"from", "to", "into"})
-LOC_OBJECT_VERBS = frozenset("""
-capture seize bomb shell attack patrol enter storm raid occupy liberate take visit hit strike invade overrun
-besiege control retake recapture surround target blockade evacuate reach leave tour bombard encircle
-cross shell rock tour flee abandon free pound ravage raze loot destroy conquer hold stormed reach
+# verbs whose direct object is a place they act on ("captured Badme", "patrolled Manger Square")
+PLACE_OBJECT_VERBS = frozenset("""
+capture seize bomb shell patrol enter storm raid occupy liberate invade overrun besiege retake recapture
+surround blockade evacuate reach tour bombard encircle cross pound ravage raze loot conquer visit
+""".split())
+# verbs whose object may be a place or an actor: only a known place counts
+LOC_OBJECT_VERBS = PLACE_OBJECT_VERBS | frozenset("""
+attack hit strike target destroy damage control hold take leave flee abandon free rock
+""".split())
+# "the X of Y": Y is not the place where the X's event happened
+OF_BLOCK = frozenset("""
+president government minister leader king queen ambassador army forces people citizens prime foreign
+ministry parliament embassy spokesman spokeswoman chief head members member mayor governor police
 """.split())
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "csubjpass", "parataxis", "pcomp"})
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
@@ -236,12 +251,13 @@ class PlaceMention:
     start: int  # token index in the Doc
     end: int
     text: str
-    label: str  # GPE/LOC/FAC or GAZ (found by the gazetteer/place-noun rules)
+    label: str  # GPE/LOC/FAC, or GAZ (a proper name the gazetteer or a place noun makes a place), or SLOT
     place: Place | None = None
 
     @property
-    def root(self) -> int:
-        return self.end - 1
+    def strong(self) -> bool:
+        """Named as a place by the parser's NER or by its noun, not only by its position."""
+        return self.label != "SLOT"
 
 
 def _strip_det(doc: Any, start: int, end: int) -> tuple[int, int]:
@@ -252,9 +268,26 @@ def _strip_det(doc: Any, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_NOT_PLACE_ENTS = frozenset({"NORP", "DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY",
+                             "WORK_OF_ART", "LAW", "LANGUAGE", "EVENT"})
+
+
+def _named_by_noun(tok: Any) -> bool:
+    """'Aziziyah district', 'the town of Bakwa', 'Jaffna, the capital of ...'."""
+    head = tok.head
+    if tok.dep_ in {"compound", "amod", "nmod"} and head.lower_ in PLACE_NOUNS:
+        return True
+    if tok.dep_ in {"pobj"} and head.lower_ == "of" and head.head.lower_ in PLACE_NOUNS:
+        return True
+    if tok.dep_ == "appos" and head.lower_ in PLACE_NOUNS:
+        return True
+    return any(c.dep_ == "appos" and c.lower_ in PLACE_NOUNS for c in tok.children)
+
+
 def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
-    """Place mentions in a sentence: NER places, plus proper names the gazetteer knows or that name a
-    place by their noun ("Aziziyah district", "the town of Bakwa")."""
+    """Place mentions in a sentence: NER places, plus proper names the gazetteer knows, that a place
+    noun names ("Aziziyah district", "the town of Bakwa"), or that fill a locative slot ("in Swat",
+    "captured Birao"; these count only where the slot is locative)."""
     doc = sent.doc
     out: list[PlaceMention] = []
     taken: set[int] = set()
@@ -264,7 +297,7 @@ def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
             if s < e:
                 out.append(PlaceMention(s, e, doc[s:e].text, ent.label_))
                 taken.update(range(s, e))
-    # maximal runs of proper nouns (with inner hyphens: "Al-Bayaa")
+    # maximal runs of proper nouns (with inner hyphens and slashes: "Al-Bayaa", "Sere Kaniye/Ras al-Ain")
     i = sent.start
     while i < sent.end:
         if doc[i].pos_ != "PROPN" or i in taken:
@@ -272,19 +305,26 @@ def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
             continue
         j = i + 1
         while j < sent.end and j not in taken and (
-                doc[j].pos_ == "PROPN" or (doc[j].text in {"-", "'"} and j + 1 < sent.end and doc[j + 1].pos_ == "PROPN"
-                                           and not doc[j].whitespace_)):
+                doc[j].pos_ == "PROPN" or (doc[j].text in {"-", "'", "/"} and j + 1 < sent.end
+                                           and doc[j + 1].pos_ == "PROPN" and not doc[j].whitespace_)):
             j += 1
         span = doc[i:j]
         ent_type = doc[i].ent_type_
-        if ent_type not in {"PERSON", "NORP", "DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL"}:
-            head = span.root.head
-            named_by_noun = (span.root.dep_ == "compound" and head.lower_ in PLACE_NOUNS) or (
-                span.root.dep_ == "pobj" and span.root.head.lower_ == "of" and span.root.head.head.lower_ in PLACE_NOUNS)
-            known = gaz is not None and bool(gaz.index.get(normalize(span.text)))
-            if named_by_noun or (known and ent_type not in {"ORG"}):
-                out.append(PlaceMention(i, j, span.text, "GAZ"))
-        i = j
+        i_next = j
+        if ent_type in _NOT_PLACE_ENTS:
+            i = i_next
+            continue
+        root = span.root
+        known = gaz is not None and bool(gaz.index.get(normalize(span.text)))
+        titled = i > 0 and doc[i - 1].lower_.rstrip(".") in _TITLES
+        person = ent_type == "PERSON" and (j - i > 1 or titled)
+        if _named_by_noun(root) or (known and not titled and not person):
+            out.append(PlaceMention(i, j, span.text, "GAZ"))
+        elif not person and not titled and (
+                (root.dep_ == "pobj" and root.head.lower_ in LOC_PREPS - {"over", "on", "between", "among"})
+                or (root.dep_ in {"dobj", "nsubjpass"} and root.head.lemma_.lower() in PLACE_OBJECT_VERBS)):
+            out.append(PlaceMention(i, j, span.text, "SLOT"))
+        i = i_next
     out.sort(key=lambda m: m.start)
     if gaz is not None:
         for m in out:
@@ -292,11 +332,18 @@ def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
     return out
 
 
+_ADVCL_MARKS_OUT = frozenset({"if", "unless", "since", "because", "although", "though", "whereas", "once", "until",
+                              "before"})
+
+
 def _link(doc: Any, verb: Any, m: PlaceMention) -> int | None:
-    """How a place is linked to the predicate: 0 directly, 1 via a coordinated/participial predicate
-    of the same clause, None when it is not linked."""
-    tok = doc[m.start:m.end].root
+    """How a place is linked to the predicate: 0 directly, 1 via a coordinated, participial or
+    temporal clause of the same event (or a fronted locative), None when it is not linked."""
+    place_root = doc[m.start:m.end].root
+    tok = place_root
     hops = 0
+    steps = 0
+    via_loc_prep = False
     siblings = {c.i for c in verb.children if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}}
     gov = verb.head if verb.dep_ in {"conj", "xcomp"} and verb.head is not verb else None
     for _ in range(30):
@@ -305,13 +352,18 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> int | None:
         if tok.i == verb.i:
             return hops
         if tok.i in siblings or (gov is not None and tok.i == gov.i):
-            return hops + 1
+            # a coordinated predicate shares the place only through its own locative
+            return hops + 1 if via_loc_prep and steps <= 4 else None
         if h is tok:  # reached the sentence root without meeting the predicate
             return None
+        steps += 1
         if d in _CLAUSE_DEPS:
-            if d == "advcl" and h.i == verb.i and not any(c.dep_ == "mark" for c in tok.children) \
-                    and tok.tag_ in {"VBG", "VBN"}:
-                hops += 1  # participial adjunct of the event ("..., hiding in a hole in Al-Dawr")
+            marks = {c.lower_ for c in tok.children if c.dep_ == "mark"}
+            if d == "advcl" and h.i == verb.i and not marks & _ADVCL_MARKS_OUT and (
+                    tok.tag_ in {"VBG", "VBN"} or marks & {"when", "as", "while", "after"}):
+                hops += 1  # "..., hiding in a hole in Al-Dawr"; "killed when militants hit Jumla"
+            elif d == "acl" and (tok.lower_ in EVENT_NOUNS or tok.tag_ in {"VBN", "VBG"}):
+                hops += 1  # "a taxi parked in the center of Florencia"
             else:
                 return None
         elif d == "conj" and tok.pos_ in {"VERB", "AUX"}:
@@ -322,30 +374,62 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> int | None:
             p = h.lower_
             gov_of_prep = h.head
             if p == "of":
-                if not (gov_of_prep.lower_ in PLACE_NOUNS or gov_of_prep.lower_ in EVENT_NOUNS
-                        or gov_of_prep.lower_ in DIRECTIONS or gov_of_prep.ent_type_ in _PLACE_ENTS):
+                if gov_of_prep.lower_ in OF_BLOCK or gov_of_prep.ent_type_ in {"PERSON", "NORP", "ORG"} \
+                        or gov_of_prep.pos_ in {"VERB", "AUX"}:
                     return None
             elif p in VERB_ONLY_PREPS:
-                if gov_of_prep.i != verb.i and not (p == "into" and gov_of_prep.pos_ in {"VERB"}):
+                if gov_of_prep.i != verb.i:
                     return None
-            elif p not in LOC_PREPS and p not in {"during", "amid", "after", "before", "with", "for", "by"}:
+            elif p not in LOC_PREPS and p not in {"during", "amid", "after", "with", "for", "by"}:
                 return None
+            if p in LOC_PREPS or p == "of" and gov_of_prep.lower_ in PLACE_NOUNS:
+                via_loc_prep = True
         elif d in {"compound", "amod", "nmod", "poss"}:
-            if not (h.lower_ in PLACE_NOUNS or h.lower_ in EVENT_NOUNS or h.ent_type_ in _PLACE_ENTS
-                    or h.pos_ == "PROPN" and h.ent_type_ in _PLACE_ENTS):
+            if h.lower_ in EVENT_NOUNS and tok is place_root:
+                if m.place is not None and m.place.kind in {"country", "region"}:
+                    return None  # "a U.S. airstrike", "the Middle East war": an actor or a theatre
+            elif not (h.lower_ in PLACE_NOUNS or h.ent_type_ in _PLACE_ENTS):
                 return None
+            if h.lower_ in PLACE_NOUNS:
+                via_loc_prep = True
         elif d in {"dobj", "obj", "nsubjpass"}:
-            if h.i == verb.i and not (verb.lemma_.lower() in LOC_OBJECT_VERBS or tok.lower_ in PLACE_NOUNS
-                                      or tok.ent_type_ == "FAC"):
-                return None
-        elif d in {"nsubj", "agent", "attr", "dative", "npadvmod", "nummod", "det"}:
+            if h.i == verb.i:
+                lemma = verb.lemma_.lower()
+                ok = (lemma in PLACE_OBJECT_VERBS or via_loc_prep or tok.lower_ in PLACE_NOUNS
+                      or (lemma in LOC_OBJECT_VERBS and m.strong and tok is place_root))
+                if not ok:
+                    return None
+        elif d == "nsubj":
+            if tok is place_root or not via_loc_prep:
+                return None  # a country as subject is an actor, not a place
+        elif d in {"dative", "npadvmod", "nummod", "det", "attr"}:
             return None
-        # prep, appos, conj (of nouns), advmod, pobj-of-allowed... continue upwards
+        # prep, agent, appos, conj (of nouns), advmod: continue upwards
         tok = h
     return None
 
 
-_DEMONYM_LIKE = frozenset({"NORP"})
+def _fronted(doc: Any, verb: Any, m: PlaceMention) -> bool:
+    """A sentence-initial locative ("In Vienna, ...") sets the scene for the main clause."""
+    sent = verb.sent
+    first = sent[0] if sent[0].text not in {'"', "“", "'"} else sent[1] if len(sent) > 1 else sent[0]
+    if first.lower_ not in {"in", "at", "near", "outside", "inside"} or not first.i < m.start <= first.i + 8:
+        return False
+    comma = next((t for t in sent if t.i > m.start and t.text == ","), None)
+    if comma is None or comma.i > m.end + 6 or verb.i < comma.i:
+        return False
+    t = verb
+    for _ in range(8):  # the predicate must not sit in a subordinate clause
+        if t.dep_ in {"relcl", "acl", "ccomp", "csubj", "advcl"}:
+            return False
+        if t.head is t:
+            return True
+        t = t.head
+    return True
+
+
+_TITLES = frozenset("mr mrs ms dr president minister general gen sen senator rep king queen prince pope "
+                    "sheikh imam judge lt col capt sgt".split())
 
 
 def _specificity(m: PlaceMention) -> tuple:
@@ -353,6 +437,8 @@ def _specificity(m: PlaceMention) -> tuple:
     divisions, then countries."""
     if m.label == "FAC":
         return (0, 0)
+    if m.label == "SLOT":
+        return (1, 1)
     p = m.place
     if p is None:
         return (1, 0)
@@ -366,6 +452,8 @@ def event_place(doc: Any, verb: Any, mentions: list[PlaceMention]) -> PlaceMenti
         if m.start <= verb.i < m.end:
             continue
         hops = _link(doc, verb, m)
+        if hops is None and _fronted(doc, verb, m):
+            hops = 1
         if hops is not None:
             linked.append((hops, _specificity(m), m.start, m))
     if not linked:
