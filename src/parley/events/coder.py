@@ -117,7 +117,7 @@ class EventCoder:
     def actors_at(self, tok: Any, idx: dict[int, Mention], deep: bool = False) -> list[tuple[Mention, Actor]]:
         """Actors named by the phrase headed by ``tok`` (coordination expanded)."""
         out: list[tuple[Mention, Actor]] = []
-        heads = [tok] + [c for c in tok.conjuncts if c.i > tok.i]
+        heads = [tok] + [c for c in tok.conjuncts if c.i > tok.i and not _stolen_subject(c)]
         for h in heads:
             for pair in self._actor_of_head(h, idx, deep):
                 if all(pair[0] is not o[0] for o in out):
@@ -179,6 +179,10 @@ class EventCoder:
     def _match(self, p: Pattern, v: Any, dobj: Any | None) -> tuple[bool, Any | None]:
         """Does pattern ``p`` hold at predicate ``v``? Returns (ok, target head token or None)."""
         target = None
+        if p.head_mod is not None and not any(
+                c.dep_ in {"compound", "amod", "nmod"} and (c.lemma_.lower() in p.head_mod or c.lower_ in p.head_mod)
+                for c in v.children):
+            return False, None
         if "_" in p.head:
             particle = p.head.split("_", 1)[1]
             if not any(c.dep_ in {"prt", "prep"} and c.lower_ == particle for c in v.children):
@@ -195,7 +199,10 @@ class EventCoder:
                     return False, None
         if p.obj_is_target:
             if dobj is None:
-                return False, None
+                # passive "France was attacked by Germany": the passive subject is the object
+                dobj = next((c for c in v.children if c.dep_ in _PASS_SUBJ), None)
+                if dobj is None:
+                    return False, None
             target = dobj
         holders = [v] + ([dobj] if dobj is not None else [])
         for req in p.preps:
@@ -266,6 +273,10 @@ class EventCoder:
                 return psubj, True
             if t.dep_ == "relcl":
                 return t.head, False
+            if t.dep_ == "conj":
+                prev = _prev_noun(t)
+                if prev is not None and _stolen_subject(prev):
+                    return prev, False
             if t.dep_ in {"xcomp", "conj", "advcl", "acl", "acomp", "pcomp"} and t.head is not t:
                 if t.dep_ == "acl" and t.head.pos_ in {"NOUN", "PROPN"}:
                     return None, False  # "a resolution threatening ...": no subject of its own
@@ -751,6 +762,39 @@ class EventCoder:
             events.extend(self.code_sentence(sent, si, idx, article.id, _Memory(by_sent, si)))
         article.events = events
         return article
+
+
+def _prev_noun(v: Any) -> Any | None:
+    """The noun just before verb ``v`` (skipping adverbs), if any."""
+    i = v.i - 1
+    doc = v.doc
+    while i >= 0 and doc[i].pos_ in {"ADV", "AUX", "PART"}:
+        i -= 1
+    if i < 0:
+        return None
+    t = doc[i]
+    while t.dep_ in {"compound", "flat"} and t.head.i > t.i:
+        t = t.head
+    return t if t.pos_ in {"NOUN", "PROPN", "PRON"} else None
+
+
+def _stolen_subject(n: Any) -> bool:
+    """A parse error of small models: "X attacked Y and Z imposed ...", Z parsed as a conjunct of Y.
+
+    True when ``n`` is a coordinated noun directly followed by a finite coordinated verb that has no
+    subject of its own: ``n`` is that verb's subject, not a conjunct of the object.
+    """
+    if n.dep_ != "conj" or n.pos_ not in {"NOUN", "PROPN", "PRON"}:
+        return False
+    doc = n.doc
+    j = n.right_edge.i + 1
+    while j < len(doc) and doc[j].pos_ in {"ADV", "AUX", "PART"}:
+        j += 1
+    if j >= len(doc):
+        return False
+    v = doc[j]
+    return (v.dep_ == "conj" and v.pos_ == "VERB" and v.tag_ in {"VBD", "VBZ", "VBP"}
+            and not any(c.dep_ in _SUBJ | _PASS_SUBJ for c in v.children))
 
 
 def _mentions_by_sentence(mentions: Iterable[Mention]) -> dict[int, list[Mention]]:

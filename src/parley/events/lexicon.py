@@ -5,6 +5,7 @@ elements, separated by spaces:
 
 ``hold``            head: a verb lemma; ``pull_out`` = verb + particle; ``a/b`` = alternatives
 ``~talk``           head: a noun lemma (a nominal event such as "talks between X and Y")
+``~arms+sale``      head: a noun with a modifier (compound/amod): "arms sales to X"
 ``=sanction``       the direct object's lemma (``a/b`` alternatives); ``=telephone+conversation``
                     also needs a modifier ``telephone`` (compound/amod) on the object
 ``with:sanction``   a prepositional phrase (on the verb or its object): preposition ``with`` and
@@ -52,6 +53,7 @@ class Pattern:
     head: str  # lemma or lemma_particle
     nominal: bool
     obj: frozenset[str] | None = None
+    head_mod: frozenset[str] | None = None  # nominal head's required modifier
     obj_mod: frozenset[str] | None = None
     preps: tuple[PrepReq, ...] = ()
     obj_is_target: bool = False
@@ -61,7 +63,7 @@ class Pattern:
 
     @property
     def specificity(self) -> int:
-        return (self.obj is not None) * 2 + (self.obj_mod is not None) + 2 * len(
+        return (self.obj is not None) * 2 + (self.obj_mod is not None) + (self.head_mod is not None) + 2 * len(
             [p for p in self.preps if p.objs is not None]) + len(self.preps) + ("_" in self.head)
 
 
@@ -82,7 +84,14 @@ def parse_pattern(code: str, text: str, path: str, line: int) -> list[Pattern]:
     where = (path, line)
     head = parts[0]
     nominal = head.startswith("~")
-    heads = _alts(head.lstrip("~"), where, "head")
+    head_mod = None
+    body = head.lstrip("~")
+    if "+" in body:
+        if not nominal:
+            raise LexiconError("a head modifier (mod+noun) needs a nominal head (~)", path=path, line=line)
+        mod, _, body = body.partition("+")
+        head_mod = _alts(mod, where, "head modifier")
+    heads = _alts(body, where, "head")
     obj = obj_mod = None
     preps: list[PrepReq] = []
     obj_is_target = False
@@ -116,7 +125,7 @@ def parse_pattern(code: str, text: str, path: str, line: int) -> list[Pattern]:
                 preps.append(PrepReq(prep, _alts(val, where, "prepositional object"), False))
         else:
             raise LexiconError(f"cannot read element {el!r} (see the pattern syntax)", path=path, line=line)
-    return [Pattern(code=code, head=h, nominal=nominal, obj=obj, obj_mod=obj_mod, preps=tuple(preps),
+    return [Pattern(code=code, head=h, nominal=nominal, obj=obj, obj_mod=obj_mod, head_mod=head_mod, preps=tuple(preps),
                     obj_is_target=obj_is_target, flags=frozenset(flags), source=f"{path}:{line}", text=text)
             for h in sorted(heads)]
 

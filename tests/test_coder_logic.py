@@ -1,0 +1,142 @@
+"""Clause logic of the event coder on sentences written for these tests, with a small test lexicon.
+
+The lexicon here is the test's own, so the tests check the coder's logic (negation, passive,
+compound, reciprocal, intent, hypothetical, reported speech, multi-event, frames, guard), not the
+contents of the built-in lexicon.
+"""
+from __future__ import annotations
+
+import pytest
+
+from parley.events import EventCoder, VerbLexicon
+
+PATTERNS = """
+010	state/declare
+016	deny
+020	urge
+030	promise/pledge
+040	meet @
+040	meet with:@
+040	meet
+040	hold =talk/meeting
+040	~talk between:*
+0841	release =prisoner/hostage
+071	send =aid to:@
+100	demand
+120	refuse
+130	threaten
+1312	threaten =sanction
+163	impose =sanction on:@
+190	attack @
+0841	exchange =prisoner !recip
+"""
+
+
+@pytest.fixture(scope="module")
+def coder(pipeline, tmp_path_factory):
+    path = tmp_path_factory.mktemp("lex") / "test_patterns.txt"
+    path.write_text(PATTERNS, encoding="utf-8")
+    lex = VerbLexicon.load(pipeline.res.ontology, files=[path])
+    return EventCoder(lex, pipeline.res.ontology, pipeline.options)
+
+
+@pytest.fixture(scope="module")
+def dyads(pipeline, coder):
+    from parley.ingest import clean_article
+    from parley.model import Article
+    from parley.nlp import Parser
+
+    parser = Parser(pipeline.res.nlp)  # no prefilter: it knows only the built-in lexicon's heads
+    actors = pipeline.stages[0]
+
+    def run(text: str):
+        art = clean_article(Article(id="logic", text=text, date="2024-03-06", date_source="record"),
+                            pipeline.options)
+        art = coder(actors(parser(art)))
+        return {(e.source.country, e.target.country if e.target else None, e.cameo) for e in art.events}, art
+    return run
+
+
+def test_plain_event_and_rule(dyads):
+    got, art = dyads("Germany attacked France on Monday.")
+    assert got == {("DEU", "FRA", "190")}
+    assert all("test_patterns.txt:" in e.rule and "attack" in e.rule for e in art.events)
+
+
+def test_negation_is_not_coded(dyads):
+    assert dyads("Germany did not attack France on Monday.")[0] == set()
+    assert dyads("Germany never attacked France.")[0] == set()
+
+
+def test_passive_agent_is_source(dyads):
+    assert dyads("France was attacked by Germany on Monday.")[0] == {("DEU", "FRA", "190")}
+    assert dyads("France was attacked on Monday.")[0] == set()  # agentless: no source
+
+
+def test_compound_actors_give_every_dyad(dyads):
+    assert dyads("Germany and Italy attacked France.")[0] == {("DEU", "FRA", "190"), ("ITA", "FRA", "190")}
+    assert dyads("Germany attacked France and Spain.")[0] == {("DEU", "FRA", "190"), ("DEU", "ESP", "190")}
+
+
+def test_reciprocal(dyads):
+    assert dyads("Japan and Brazil held talks in Tokyo on Tuesday.")[0] == {
+        ("JPN", "BRA", "040"), ("BRA", "JPN", "040")}
+    assert dyads("Kenya and Somalia exchanged prisoners.")[0] == {("KEN", "SOM", "0841"), ("SOM", "KEN", "0841")}
+
+
+def test_future_and_intent(dyads):
+    assert dyads("Japan will meet Brazil next week.")[0] == {("JPN", "BRA", "036")}
+    assert dyads("Japan promised to send aid to Kenya.")[0] == {("JPN", "KEN", "0331")}
+
+
+def test_threat_frame(dyads):
+    assert dyads("Japan threatened to impose sanctions on Iran.")[0] == {("JPN", "IRN", "1312")}
+
+
+def test_refusal_and_negated_future(dyads):
+    assert dyads("Iran refused to meet France.")[0] == {("IRN", "FRA", "125")}
+    assert dyads("Iran will not meet France.")[0] == {("IRN", "FRA", "125")}
+
+
+def test_hypothetical_and_conditional_not_coded(dyads):
+    assert dyads("Germany could attack France.")[0] == set()
+    got = dyads("If Germany attacks France, Spain will meet Italy.")[0]
+    assert ("DEU", "FRA", "190") not in {(s, t, c) for s, t, c in got}
+    assert ("ESP", "ITA", "036") in got
+
+
+def test_question_not_coded(dyads):
+    assert dyads("Did Germany attack France?")[0] == set()
+
+
+def test_reported_speech(dyads):
+    # the report is subordinate: only the attack, with its own subject as source
+    assert dyads("Germany attacked France, the Spanish government said.")[0] == {("DEU", "FRA", "190")}
+    # a pronoun subject in the complement of a speech verb is the speaker
+    assert dyads("Kenya said it will send aid to Somalia.")[0] == {("KEN", "SOM", "0331")}
+
+
+def test_appeal_and_demand_frames(dyads):
+    assert dyads("Japan urged Iran to release the prisoners.")[0] == {("JPN", "IRN", "0253")}
+    assert dyads("France demanded that Iran release the hostages.")[0] == {("FRA", "IRN", "1053")}
+
+
+def test_denial(dyads):
+    got = dyads("Iran denied attacking Iraq.")[0]
+    assert ("IRN", "IRQ", "190") not in got
+
+
+def test_multi_event(dyads):
+    got = dyads("Germany attacked France and Spain imposed sanctions on Italy.")[0]
+    assert got == {("DEU", "FRA", "190"), ("ESP", "ITA", "163")}
+
+
+def test_document_source_from_relative_clause(dyads):
+    got = dyads("A draft resolution, whose sponsors include France and Spain, threatens sanctions against Iran.")[0]
+    assert got == {("FRA", "IRN", "1312"), ("ESP", "IRN", "1312")}
+
+
+def test_over_generation_guard(dyads, pipeline):
+    got, art = dyads("Germany, France, Spain, Italy and Poland attacked Russia, Ukraine and Belarus.")
+    assert len(art.events) == pipeline.options.max_events_per_sentence
+    assert all("capped" in e.flags for e in art.events)
