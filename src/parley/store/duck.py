@@ -1,209 +1,167 @@
-"""DuckDB store: runs, articles, events and errors tables, with schema migrations.
+"""DuckDB backend (the default store, one file such as ``parley.duckdb``).
 
-Writes are buffered and flushed in batches through Arrow tables. Re-coding an article whose
-content hash is unchanged adds nothing; a changed article replaces its old events.
+Only what DuckDB does differently lives here: connecting (its file lock makes one writer at a time), bulk
+inserts through Arrow, transactions, checkpoints, and the snapshot a reader falls back to while a writer holds
+the file. The schema, ingest and queries are shared: see :mod:`.base`.
 """
 from __future__ import annotations
 
-import json
-import uuid
-from datetime import datetime, timezone
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterator
 
 import duckdb
 import pyarrow as pa
 
 from ..errors import ReadOnlyQueryError, StoreError
-from ..model import Article, ErrorRecord, Event
+from .base import BaseStore, event_row
+from .schema import EVENT_COLUMNS, LATEST
 
-EVENT_COLUMNS: list[tuple[str, str]] = [
-    ("event_id", "VARCHAR"), ("run_id", "VARCHAR"), ("article_id", "VARCHAR"), ("sentence_index", "INTEGER"),
-    ("sentence", "VARCHAR"), ("date", "DATE"), ("date_precision", "VARCHAR"), ("date_source", "VARCHAR"),
-    ("historical", "BOOLEAN"),
-    ("source_code", "VARCHAR"), ("source_country", "VARCHAR"), ("source_sector", "VARCHAR"), ("source_text", "VARCHAR"),
-    ("target_code", "VARCHAR"), ("target_country", "VARCHAR"), ("target_sector", "VARCHAR"), ("target_text", "VARCHAR"),
-    ("cameo", "VARCHAR"), ("cameo_name", "VARCHAR"), ("root", "VARCHAR"), ("quad_class", "INTEGER"),
-    ("goldstein", "DOUBLE"), ("plover_event", "VARCHAR"), ("plover_mode", "VARCHAR"), ("plover_context", "VARCHAR"),
-    ("location", "VARCHAR"), ("verb_text", "VARCHAR"), ("rule", "VARCHAR"), ("flags", "VARCHAR"),
-]
-
-MIGRATIONS: list[tuple[int, str]] = [
-    (1, f"""
-    CREATE TABLE IF NOT EXISTS runs (
-        run_id VARCHAR PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP, inputs VARCHAR,
-        options VARCHAR, n_articles INTEGER, n_events INTEGER, n_errors INTEGER, status VARCHAR);
-    CREATE TABLE IF NOT EXISTS articles (
-        article_id VARCHAR PRIMARY KEY, run_id VARCHAR, origin VARCHAR, url VARCHAR, title VARCHAR,
-        source VARCHAR, pub_date DATE, date_source VARCHAR, dateline VARCHAR, content_hash VARCHAR,
-        n_sentences INTEGER, n_events INTEGER);
-    CREATE TABLE IF NOT EXISTS events ({", ".join(f"{n} {t}" for n, t in EVENT_COLUMNS)});
-    CREATE TABLE IF NOT EXISTS errors (
-        run_id VARCHAR, origin VARCHAR, article_id VARCHAR, reason VARCHAR, message VARCHAR, created_at TIMESTAMP);
-    """),
-]
+_READ_TYPES = {"StatementType.SELECT", "StatementType.EXPLAIN"}
 
 
-def _flat(prefix: str, actor: Any) -> list[Any]:
-    if actor is None:
-        return [None, None, None, None]
-    return [actor.code, actor.country, actor.sector, actor.text]
+def _locked(exc: Exception) -> bool:
+    msg = str(exc).lower()
+    return "lock" in msg or "different configuration" in msg
 
 
-def event_row(ev: Event, run_id: str) -> list[Any]:
-    pl = ev.plover or {}
-    return [ev.event_id, run_id, ev.article_id, ev.sentence_index, ev.sentence, ev.date, ev.date_precision,
-            ev.date_source, ev.historical, *_flat("source", ev.source), *_flat("target", ev.target),
-            ev.cameo, ev.cameo_name, ev.root, ev.quad_class, ev.goldstein, pl.get("event"), pl.get("mode"),
-            pl.get("context"), json.dumps(ev.location) if ev.location else None, ev.verb_text, ev.rule,
-            json.dumps(ev.flags)]
+class DuckStore(BaseStore):
+    backend = "duckdb"
 
-
-_WRITE_WORDS = ("insert", "update", "delete", "create", "drop", "alter", "attach", "detach", "copy",
-                "install", "load", "pragma", "set", "call", "export", "import", "checkpoint", "vacuum")
-
-
-class Store:
     def __init__(self, path: str | Path, read_only: bool = False):
-        self.path = str(path)
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
-        self.read_only = read_only
-        if not read_only:
-            self.migrate()
-        self._events: list[list[Any]] = []
-        self._articles: list[list[Any]] = []
-        self._pending_delete: list[str] = []
-
-    # -- schema ------------------------------------------------------------------------------
-    def migrate(self) -> int:
-        self.con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)")
-        done = {r[0] for r in self.con.execute("SELECT version FROM schema_migrations").fetchall()}
-        for version, sql in MIGRATIONS:
-            if version in done:
-                continue
-            self.con.execute("BEGIN")
+        super().__init__(str(path), read_only)
+        self.snapshot: str | None = None
+        self._tx = 0
+        if read_only:
+            self.con = self._open_reader()
+            if self.schema_version() < LATEST:
+                self._upgrade_then_reopen()
+        else:
+            self.con = self._open_writer()
             try:
-                self.con.execute(sql)
-                self.con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [version, _now()])
-                self.con.execute("COMMIT")
-            except duckdb.Error as exc:
-                self.con.execute("ROLLBACK")
-                raise StoreError(f"migration {version} failed: {exc}") from exc
-        return max([v for v, _ in MIGRATIONS])
+                self.migrate()
+                self.checkpoint()
+            except Exception:
+                self.con.close()
+                raise
 
-    # -- runs ----------------------------------------------------------------------------------
-    def start_run(self, inputs: Iterable[str], options: dict[str, Any], run_id: str | None = None) -> str:
-        run_id = run_id or uuid.uuid4().hex[:12]
-        self.con.execute("INSERT INTO runs VALUES (?, ?, NULL, ?, ?, 0, 0, 0, 'running')",
-                         [run_id, _now(), json.dumps(list(inputs)), json.dumps(options, default=str)])
-        return run_id
-
-    def finish_run(self, run_id: str, n_articles: int, n_events: int, n_errors: int, status: str = "done") -> None:
-        self.flush()
-        self.con.execute("UPDATE runs SET finished_at=?, n_articles=?, n_events=?, n_errors=?, status=? WHERE run_id=?",
-                         [_now(), n_articles, n_events, n_errors, status, run_id])
-
-    # -- writing -------------------------------------------------------------------------------
-    def add_article(self, art: Article, run_id: str) -> bool:
-        """Queue an article and its events. Returns False when it is already stored unchanged."""
-        h = art.content_hash
-        row = self.con.execute("SELECT content_hash FROM articles WHERE article_id = ?", [art.id]).fetchall()
-        if row and row[0][0] == h:
-            return False
-        if row:
-            self._pending_delete.append(art.id)
-        self._articles.append([art.id, run_id, art.origin, art.url, art.title, art.source, art.date,
-                               art.date_source, json.dumps(art.dateline) if art.dateline else None, h,
-                               len(art.sentences), len(art.events)])
-        self._events.extend(event_row(e, run_id) for e in art.events)
-        if len(self._articles) >= 500 or len(self._events) >= 20000:
-            self.flush()
-        return True
-
-    def add_error(self, err: ErrorRecord, run_id: str) -> None:
-        self.con.execute("INSERT INTO errors VALUES (?, ?, ?, ?, ?, ?)",
-                         [run_id, err.origin, err.article_id, err.reason, err.message, _now()])
-
-    def flush(self) -> None:
-        if not self._articles and not self._events:
-            return
-        self.con.execute("BEGIN")
+    # -- connections -------------------------------------------------------------------------------------------
+    def _open_writer(self) -> duckdb.DuckDBPyConnection:
         try:
-            if self._pending_delete:
-                ids = pa.table({"article_id": self._pending_delete})
-                self.con.register("_del", ids)
-                self.con.execute("DELETE FROM events WHERE article_id IN (SELECT article_id FROM _del)")
-                self.con.execute("DELETE FROM articles WHERE article_id IN (SELECT article_id FROM _del)")
-                self.con.unregister("_del")
-            if self._articles:
-                cols = ["article_id", "run_id", "origin", "url", "title", "source", "pub_date", "date_source",
-                        "dateline", "content_hash", "n_sentences", "n_events"]
-                tbl = pa.table({c: [r[i] for r in self._articles] for i, c in enumerate(cols)})
-                self.con.register("_arts", tbl)
-                self.con.execute("INSERT OR REPLACE INTO articles SELECT article_id, run_id, origin, url, title, source, "
-                                 "TRY_CAST(pub_date AS DATE), date_source, dateline, content_hash, n_sentences, n_events FROM _arts")
-                self.con.unregister("_arts")
-            if self._events:
-                names = [n for n, _ in EVENT_COLUMNS]
-                tbl = pa.table({n: pa.array([r[i] for r in self._events],
-                                            type=pa.string() if t == "VARCHAR" or n == "date" else None)
-                                for i, (n, t) in enumerate(EVENT_COLUMNS)})
-                self.con.register("_evs", tbl)
-                sel = ", ".join(f"TRY_CAST({n} AS DATE)" if n == "date" else n for n in names)
-                self.con.execute(f"INSERT INTO events SELECT {sel} FROM _evs")
-                self.con.unregister("_evs")
-            self.con.execute("COMMIT")
+            return duckdb.connect(self.path)
         except duckdb.Error as exc:
-            self.con.execute("ROLLBACK")
-            raise StoreError(f"cannot write to store {self.path}: {exc}") from exc
-        finally:
-            self._articles, self._events, self._pending_delete = [], [], []
+            if _locked(exc):
+                raise StoreError(f"store {self.path} is being written by another writer (one writer at a time): "
+                                 f"{exc}") from exc
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
 
-    # -- reading -------------------------------------------------------------------------------
+    def _open_reader(self) -> duckdb.DuckDBPyConnection:
+        if not os.path.exists(self.path):
+            raise StoreError(f"no store at {self.path} (code something into it first: parley code ... --db {self.path})")
+        try:
+            return duckdb.connect(self.path, read_only=True)
+        except duckdb.Error as exc:
+            if not _locked(exc):
+                raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        # a writer holds the file: read its last checkpoint from a private copy, never wait
+        tmp = tempfile.mkdtemp(prefix="parley-snapshot-")
+        snap = os.path.join(tmp, "snapshot.duckdb")
+        try:
+            shutil.copyfile(self.path, snap)
+            con = duckdb.connect(snap, read_only=True)
+        except (OSError, duckdb.Error) as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise StoreError(f"store {self.path} is being written and no snapshot could be read: {exc}") from exc
+        self.snapshot = tmp
+        return con
+
+    def _upgrade_then_reopen(self) -> None:
+        """A reader of a store older than this parley: upgrade it once (needs a moment of write access)."""
+        if self.snapshot:
+            raise StoreError(f"store {self.path} has an older schema and is being written; try again when the "
+                             "writer is done")
+        self.con.close()
+        DuckStore(self.path).close()
+        self.con = self._open_reader()
+
+    def _close_connection(self) -> None:
+        self.con.close()
+        if self.snapshot:
+            shutil.rmtree(self.snapshot, ignore_errors=True)
+            self.snapshot = None
+
+    # -- primitives --------------------------------------------------------------------------------------------
+    def execute(self, sql: str, params: list[Any] | tuple | None = None) -> None:
+        self.con.execute(sql, list(params) if params else None)
+
+    def fetchall(self, sql: str, params: list[Any] | tuple | None = None) -> list[tuple]:
+        return self.con.execute(sql, list(params) if params else None).fetchall()
+
     def query(self, sql: str, params: list[Any] | None = None) -> tuple[list[str], list[tuple]]:
-        cur = self.con.execute(sql, params or [])
+        cur = self.con.execute(sql, list(params) if params else None)
         cols = [d[0] for d in cur.description] if cur.description else []
         return cols, cur.fetchall()
 
-    def sql_readonly(self, sql: str) -> tuple[list[str], list[tuple]]:
-        stripped = sql.strip().rstrip(";").strip()
-        first = stripped.split(None, 1)[0].lower() if stripped else ""
-        if ";" in stripped or first in _WRITE_WORDS or first not in {"select", "with", "from", "describe",
-                                                                     "show", "summarize", "explain", "values"}:
-            raise ReadOnlyQueryError("parley sql runs read-only queries only (SELECT/WITH/FROM/DESCRIBE/SHOW); "
-                                     f"refused: {first.upper() or 'empty query'}")
-        return self.query(stripped)
+    def arrow(self, sql: str, params: list[Any] | None = None) -> pa.Table:
+        return self.con.sql(sql, params=list(params) if params else None).to_arrow_table()
 
-    def summary(self) -> dict[str, Any]:
-        n_art = self.con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
-        n_ev = self.con.execute("SELECT count(*) FROM events").fetchall()[0][0]
-        n_err = self.con.execute("SELECT count(*) FROM errors").fetchall()[0][0]
-        roots = self.con.execute(
-            "SELECT root, any_value(cameo_name) FILTER (WHERE length(cameo)=3), count(*) AS n FROM events "
-            "GROUP BY root ORDER BY root").fetchall()
-        dyads = self.con.execute(
-            "SELECT source_code, coalesce(target_code, '-') AS t, count(*) AS n FROM events "
-            "GROUP BY source_code, t ORDER BY n DESC, source_code, t LIMIT 10").fetchall()
-        return {"articles": n_art, "events": n_ev, "errors": n_err, "roots": roots, "dyads": dyads}
+    def insert_rows(self, table: str, columns: list[tuple[str, str]], rows: list[list[Any]]) -> None:
+        if not rows:
+            return
+        names = [n for n, _ in columns]
+        data = pa.table([pa.array([r[i] for r in rows], type=f.type) for i, f in enumerate(self.arrow_schema(columns))],
+                        names=names)
+        view = f"_parley_insert_{table}"
+        self.con.register(view, data)
+        try:
+            cols = ", ".join(names)
+            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")
+        finally:
+            self.con.unregister(view)
 
-    def close(self) -> None:
-        if not self.read_only:
-            self.flush()
-        self.con.close()
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._tx:  # nested: part of the outer transaction
+            self._tx += 1
+            try:
+                yield
+            finally:
+                self._tx -= 1
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        self._tx = 1
+        try:
+            yield
+        except BaseException:
+            self._tx = 0
+            self.con.execute("ROLLBACK")
+            raise
+        self._tx = 0
+        self.con.execute("COMMIT")
 
-    def __enter__(self) -> "Store":
-        return self
+    def checkpoint(self) -> None:
+        if not self.read_only and not self._tx:
+            self.con.execute("CHECKPOINT")
 
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
+    def _readonly_guard(self, sql: str) -> tuple[list[str], list[tuple]]:
+        try:
+            kinds = [str(s.type) for s in duckdb.extract_statements(sql)]
+        except duckdb.Error as exc:
+            raise StoreError(f"SQL error: {exc}") from exc
+        if len(kinds) != 1 or kinds[0] not in _READ_TYPES:
+            raise ReadOnlyQueryError(f"parley sql runs read-only queries only; refused a {', '.join(kinds) or 'empty'} "
+                                     "statement")
+        try:
+            return self.query(sql)
+        except duckdb.Error as exc:
+            if "read-only" in str(exc).lower() or "read only" in str(exc).lower():
+                raise ReadOnlyQueryError(f"parley sql runs read-only queries only: {exc}") from exc
+            raise StoreError(f"SQL error: {exc}") from exc
 
 
-def open_store(path: str | Path, read_only: bool = False) -> Store:
-    return Store(path, read_only=read_only)
+Store = DuckStore
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+__all__ = ["DuckStore", "Store", "EVENT_COLUMNS", "event_row"]
