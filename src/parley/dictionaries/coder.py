@@ -1,0 +1,539 @@
+"""A PETRARCH-style pattern coder over imported PETRARCH dictionaries.
+
+PETRARCH verb patterns are word sequences around the verb (``- $ NOT * ^ TO_ +``), not dependency
+relations, so they are matched here by a dedicated matcher rather than mapped onto parley's verb lexicon
+(the mappable subset is also exported to the lexicon by :mod:`parley.dictionaries.convert`).
+
+Input is a :class:`Sentence`: tokens (word + Penn tag) and, per verb, the clause structure —
+the subject span and the span the verb governs. Two front-ends build it:
+
+* :func:`from_treebank` — a Penn Treebank bracketed parse (PETRARCH's own input format);
+* :func:`from_spacy` — a spaCy Doc (subject = ``nsubj`` subtree, governed span = the verb's right subtree).
+
+Coding, per verb found in the verb dictionary (multi-word forms such as ``BREAK DOWN`` included):
+
+1. actor phrases (longest match, codes chosen by the sentence date) and agent phrases are found in the
+   token sequence and composed into actors: ``Gondor police`` → GONCOP, ``MSF Arnor`` → NGOARN,
+   ``lawmakers in Fornost`` → FORLEG; coordinated actors (``A, B and C``) form compounds;
+2. every pattern of the verb's block is tried: words after ``*`` must follow the verb in order (``_`` =
+   adjacent), words before it precede it; ``&SET`` matches any member; ``+``/``$`` mark the target/source
+   actor, ``^`` skips a phrase, ``%`` is a compound actor giving both directions. The pattern with most
+   matched words wins (ties: earlier line); none → the code of the verb's line;
+3. source = ``$`` or the subject's actors; target = ``+`` or the first actors after the verb; a paired
+   code ``a:b`` also gives the reverse event ``b``; ``---`` codes nothing.
+
+Discards: a sentence containing a discard phrase is not coded (``+`` phrases discard the whole story).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..errors import ParleyError
+from .petrarch import PetrarchDictionaries, VerbPattern
+
+
+class DiscardError(ParleyError):
+    def __init__(self, kind: str, phrase: str):
+        super().__init__(f"{kind}: {phrase}")
+        self.kind = kind
+        self.phrase = phrase
+
+
+class ParseError(ParleyError):
+    pass
+
+
+@dataclass
+class Tok:
+    word: str  # upper case
+    tag: str
+
+
+@dataclass
+class Clause:
+    verb: int  # token index of the verb
+    subject: tuple[int, int] | None  # token span of the subject
+    upper: tuple[int, int]  # span governed by the verb, after it
+    lower_start: int  # where the clause's words before the verb start
+
+
+@dataclass
+class Sentence:
+    toks: list[Tok]
+    clauses: list[Clause] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[str]:
+        return [t.word for t in self.toks]
+
+
+# ----------------------------------------------------------------------------------------- front-ends
+def parse_tree(text: str) -> Any:
+    """Penn bracketed tree → nested [label, children...] with leaves (tag, word)."""
+    tokens = re.findall(r"\(|\)|[^\s()]+", text)
+    pos = 0
+
+    def node() -> Any:
+        nonlocal pos
+        if tokens[pos] != "(":
+            raise ParseError(f"expected '(' at token {pos}")
+        pos += 1
+        label = tokens[pos]
+        pos += 1
+        if label == "(":
+            pos -= 1
+            label = ""
+        kids: list[Any] = []
+        while pos < len(tokens) and tokens[pos] != ")":
+            if tokens[pos] == "(":
+                kids.append(node())
+            else:
+                kids.append(tokens[pos])
+                pos += 1
+        if pos >= len(tokens):
+            raise ParseError("unbalanced parentheses in the parse")
+        pos += 1
+        return [label] + kids
+
+    if not tokens:
+        raise ParseError("empty parse")
+    tree = node()
+    if pos != len(tokens):
+        raise ParseError("text after the end of the parse")
+    return tree
+
+
+def from_treebank(parse: str) -> Sentence:
+    tree = parse_tree(parse)
+    toks: list[Tok] = []
+    spans: dict[int, tuple[int, int]] = {}
+    parent: dict[int, Any] = {}
+
+    def walk(n: Any, par: Any) -> tuple[int, int]:
+        parent[id(n)] = par
+        start = len(toks)
+        if len(n) == 2 and isinstance(n[1], str):
+            toks.append(Tok(n[1].upper(), n[0]))
+        else:
+            for k in n[1:]:
+                if isinstance(k, list):
+                    walk(k, n)
+                else:
+                    toks.append(Tok(k.upper(), n[0]))
+        spans[id(n)] = (start, len(toks))
+        return spans[id(n)]
+
+    walk(tree, None)
+    sent = Sentence(toks)
+    nodes: list[Any] = []
+
+    def collect(n: Any) -> None:
+        nodes.append(n)
+        for k in n[1:]:
+            if isinstance(k, list):
+                collect(k)
+
+    collect(tree)
+    for n in nodes:
+        if n[0] != "VP":
+            continue
+        for k in n[1:]:
+            if isinstance(k, list) and k[0].startswith("VB") and len(k) == 2 and isinstance(k[1], str):
+                vi = spans[id(k)][0]
+                upper = (vi + 1, spans[id(n)][1])
+                subj, lower_start = _tree_subject(n, parent, spans)
+                sent.clauses.append(Clause(vi, subj, upper, lower_start))
+                break
+    sent.clauses.sort(key=lambda c: c.verb)
+    return sent
+
+
+def _tree_subject(vp: Any, parent: dict[int, Any], spans: dict[int, tuple[int, int]]
+                  ) -> tuple[tuple[int, int] | None, int]:
+    """Climb VP/S chains to the clause whose NP child precedes the VP chain."""
+    cur = vp
+    for _ in range(8):
+        par = parent.get(id(cur))
+        if par is None:
+            break
+        if par[0] in {"S", "SINV", "SQ"}:
+            kids = [k for k in par[1:] if isinstance(k, list)]
+            idx = next(i for i, k in enumerate(kids) if k is cur)
+            nps = [k for k in kids[:idx] if k[0] == "NP"]
+            if nps:
+                return spans[id(nps[-1])], spans[id(par)][0]
+        if par[0] in {"SBAR", "ROOT"}:
+            # a relative clause: the NP the SBAR modifies
+            gp = parent.get(id(par))
+            if par[0] == "SBAR" and gp is not None and gp[0] == "NP":
+                return spans[id(gp)], spans[id(gp)][0]
+            break
+        cur = par
+    return None, spans[id(vp)][0]
+
+
+def from_spacy(doc: Any) -> Sentence:
+    toks = [Tok(t.text.upper(), t.tag_) for t in doc]
+    sent = Sentence(toks)
+    for t in doc:
+        if not t.tag_.startswith("VB"):
+            continue
+        head = t
+        subj = None
+        for _ in range(4):
+            s = next((c for c in head.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}), None)
+            if s is not None:
+                subj = (s.left_edge.i, s.right_edge.i + 1)
+                break
+            if head.dep_ in {"xcomp", "conj", "aux", "auxpass"} and head.head is not head:
+                head = head.head
+                continue
+            if head.dep_ == "relcl":
+                subj = (head.head.left_edge.i, head.head.i + 1)
+            break
+        upper_end = t.right_edge.i + 1
+        if t.dep_ in {"aux", "auxpass"}:
+            upper_end = t.head.right_edge.i + 1
+        lower = subj[0] if subj else t.left_edge.i
+        sent.clauses.append(Clause(t.i, subj, (t.i + 1, upper_end), lower))
+    return sent
+
+
+# ----------------------------------------------------------------------------------------- the coder
+@dataclass
+class ActorHit:
+    start: int
+    end: int
+    codes: list[str]  # '' = null code
+    agent: str = ""  # agent code (suffix)
+    prefix: str = ""  # agent code written before the country
+
+
+class PetrarchCoder:
+    def __init__(self, d: PetrarchDictionaries):
+        self.d = d
+        self.actor_index: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
+        for rec in d.actors:
+            for ph in rec.phrases:
+                words = tuple(ph.split())
+                if words:
+                    self.actor_index.setdefault(words[0], []).append((words, rec))
+        self.agent_index: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
+        for a in d.agents:
+            for ph in [a.phrase] + a.plurals:
+                words = tuple(ph.split())
+                if words:
+                    self.agent_index.setdefault(words[0], []).append((words, a))
+        for idx in (self.actor_index, self.agent_index):
+            for lst in idx.values():
+                lst.sort(key=lambda x: -len(x[0]))
+        self.verbs: dict[str, list[Any]] = {}
+        for f in d.verb_forms:
+            self.verbs.setdefault(f.words[f.head], []).append(f)
+        self.patterns: dict[str, list[VerbPattern]] = {}
+        for p in d.patterns:
+            self.patterns.setdefault(p.verb, []).append(p)
+        self.discards = [(tuple(x.phrase.split()), x.story) for x in d.discards]
+
+    # -- actors ------------------------------------------------------------------------------------
+    def _match_at(self, words: list[str], i: int, index: dict) -> tuple[int, Any] | None:
+        for phrase, rec in index.get(words[i], ()):
+            n = len(phrase)
+            if tuple(words[i:i + n]) == phrase:
+                return n, rec
+        return None
+
+    def actor_hits(self, s: Sentence, day: date | None) -> list[ActorHit]:
+        words = s.words
+        hits: list[ActorHit] = []
+        i = 0
+        while i < len(words):
+            a = self._match_at(words, i, self.actor_index)
+            g = self._match_at(words, i, self.agent_index)
+            if a and (not g or a[0] >= g[0]):
+                codes = a[1].codes_at(day)
+                hits.append(ActorHit(i, i + a[0], codes))
+                i += a[0]
+            elif g:
+                rec = g[1]
+                hits.append(ActorHit(i, i + g[0], [], agent="" if rec.prefix else rec.code,
+                                     prefix=rec.code if rec.prefix else ""))
+                i += g[0]
+            else:
+                i += 1
+        return self._compose(s, hits)
+
+    def _compose(self, s: Sentence, hits: list[ActorHit]) -> list[ActorHit]:
+        """Join adjacent actor/agent pieces of one noun phrase into actors."""
+        out: list[ActorHit] = []
+        i = 0
+        glue = {"'S", "'", "THE"}
+        while i < len(hits):
+            h = hits[i]
+            group = [h]
+            j = i + 1
+            while j < len(hits):
+                gap = [t for t in s.toks[group[-1].end:hits[j].start]]
+                if all(t.word in glue or t.tag in {"JJ", "POS", "DT"} for t in gap) and len(gap) <= 3:
+                    group.append(hits[j])
+                    j += 1
+                    continue
+                # "activists in Arnor", "government of Gondor": agent(s) then IN/OF + a country
+                if len(gap) >= 1 and gap[0].word in {"IN", "OF", "FROM"} and \
+                        all(t.word in glue or t.tag in {"DT", "JJ"} for t in gap[1:]) and \
+                        all(not x.codes for x in group) and hits[j].codes:
+                    group.append(hits[j])
+                    j += 1
+                    continue
+                break
+            out.append(self._merge(group))
+            i = j
+        return out
+
+    @staticmethod
+    def _merge(group: list[ActorHit]) -> ActorHit:
+        countries = next((g.codes for g in group if g.codes), [])
+        agent = ""
+        for g in group:
+            if g.agent and g.agent not in agent:
+                agent += g.agent
+        prefix = next((g.prefix for g in group if g.prefix), "")
+        return ActorHit(group[0].start, group[-1].end, list(countries), agent, prefix)
+
+    @staticmethod
+    def codes_of(h: ActorHit) -> list[str]:
+        if not h.codes:
+            return [h.prefix + "---" + h.agent] if (h.agent or h.prefix) else []
+        out = []
+        for c in h.codes:
+            if not c:
+                continue
+            code = c
+            if h.agent and not code.endswith(h.agent):
+                # redundant sectors are not repeated (WEST_GERMAN [GMWGOV] + government → GMWGOV)
+                add = "".join(h.agent[k:k + 3] for k in range(0, len(h.agent), 3)
+                              if h.agent[k:k + 3] not in code[3:])
+                code = code + add
+            out.append(h.prefix + code)
+        return out
+
+    # -- compounds ---------------------------------------------------------------------------------------
+    def compound(self, s: Sentence, hits: list[ActorHit], first: int, limit: int) -> list[ActorHit]:
+        """Hit ``first`` and the hits coordinated with it ("A, B and the evil C")."""
+        group = [hits[first]]
+        j = first + 1
+        while j < len(hits) and hits[j].start < limit:
+            gap = s.toks[group[-1].end:hits[j].start]
+            words = [t.word for t in gap]
+            if gap and any(w in {",", "AND", "NOR", "OR"} for w in words) and \
+                    all(t.word in {",", "AND", "NOR", "OR", "THE"} or t.tag in {"JJ", "DT", "RB"} for t in gap):
+                group.append(hits[j])
+                j += 1
+                continue
+            break
+        # "lawmakers and officials in Fornost and Gondor": agents distributed over the countries
+        return group
+
+    # -- patterns -----------------------------------------------------------------------------------------
+    def _elem_match(self, el: str, words: list[str], i: int) -> int:
+        """How many words element ``el`` matches at ``i`` (0 = no match)."""
+        if i >= len(words) or i < 0:
+            return 0
+        if el.startswith("&"):
+            best = 0
+            for alt in self.d.synsets.get(el.rstrip("_"), []):
+                n = 0
+                ok = True
+                k = i
+                for w in alt:
+                    if w.startswith("&"):
+                        m = self._elem_match(w, words, k)
+                        if not m:
+                            ok = False
+                            break
+                        k += m
+                        n += m
+                    elif k < len(words) and words[k] == w:
+                        k += 1
+                        n += 1
+                    else:
+                        ok = False
+                        break
+                if ok and n > best:
+                    best = n
+            return best
+        return 1 if words[i] == el else 0
+
+    def _match_seq(self, elems: list[str], words: list[str], start: int, hits: list[ActorHit],
+                   backwards: bool = False) -> tuple[bool, int, dict[str, int]]:
+        """Match pattern elements from ``start`` (forwards, or backwards for the lower part)."""
+        marks: dict[str, int] = {}
+        score = 0
+        pos = start
+        adjacent = True  # the first element may not skip past other words when it is glued to the verb
+        els = [e for e in elems if e not in {"(", ")", "{", "}"}]
+        if backwards:
+            els = list(reversed(els))
+        k = 0
+        first = True
+        while k < len(els):
+            el = els[k]
+            if el == "_":
+                adjacent = True
+                k += 1
+                continue
+            if el in {"+", "$", "%", "^"}:
+                # an actor (or, for ^, any phrase) at or after pos
+                cand = [h for h in hits if (h.start >= pos if not backwards else h.end <= pos + 1)]
+                if el == "^":
+                    if not backwards:
+                        pos += 1
+                    else:
+                        pos -= 1
+                    adjacent = False
+                    k += 1
+                    first = False
+                    continue
+                if not cand:
+                    return False, 0, marks
+                h = cand[0] if not backwards else cand[-1]
+                marks[el] = hits.index(h)
+                pos = h.end if not backwards else h.start - 1
+                adjacent = False
+                k += 1
+                first = False
+                continue
+            # literal or synset
+            found = -1
+            rng = range(pos, len(words)) if not backwards else range(pos, -1, -1)
+            for i in rng:
+                if not backwards:
+                    n = self._elem_match(el, words, i)
+                    if n:
+                        found, width = i, n
+                        break
+                else:
+                    # backwards: the element must end at i
+                    for width in range(1, 6):
+                        if self._elem_match(el, words, i - width + 1) == width:
+                            found = i - width + 1
+                            break
+                    if found >= 0:
+                        break
+                if adjacent and not first:
+                    break
+                if adjacent and first and "_" in elems:
+                    break
+            if found < 0:
+                return False, 0, marks
+            score += width
+            pos = found + width if not backwards else found - 1
+            adjacent = False
+            first = False
+            k += 1
+        return True, score, marks
+
+    def best_pattern(self, s: Sentence, c: Clause, form: Any, hits: list[ActorHit], vend: int
+                     ) -> tuple[str, dict[str, int], str]:
+        words = s.words
+        best: tuple[int, int, VerbPattern | None, dict[str, int]] = (-1, 0, None, {})
+        upper_words = words[: c.upper[1]]
+        for order, p in enumerate(self.patterns.get(form.verb, [])):
+            ok1, sc1, m1 = self._match_seq(p.upper, upper_words, vend, [h for h in hits if h.start >= vend])
+            if not ok1:
+                continue
+            ok2, sc2, m2 = self._match_seq(p.lower, words, c.verb - 1,
+                                           [h for h in hits if h.end <= c.verb], backwards=True) \
+                if p.lower else (True, 0, {})
+            if not ok2:
+                continue
+            score = sc1 + sc2
+            if score > best[0] or (score == best[0] and best[2] is None):
+                best = (score, -order, p, {**m1, **m2})
+        if best[2] is None or best[0] <= 0 and not best[3]:
+            return form.code, {}, f"{form.where} {form.verb}"
+        return best[2].code, best[3], f"{best[2].where} {' '.join(best[2].tokens)}"
+
+    # -- sentences ---------------------------------------------------------------------------------------
+    def discard(self, s: Sentence) -> None:
+        words = s.words
+        for phrase, story in self.discards:
+            n = len(phrase)
+            for i in range(len(words) - n + 1):
+                if tuple(words[i:i + n]) == phrase:
+                    raise DiscardError("storydiscard" if story else "sentencediscard", " ".join(phrase))
+
+    def code(self, s: Sentence, day: date | None) -> list[tuple[str, str, str, str]]:
+        """Events (source, target, code, rule) of one sentence."""
+        self.discard(s)
+        words = s.words
+        hits = self.actor_hits(s, day)
+        events: list[tuple[str, str, str, str]] = []
+        used_verbs: set[int] = set()
+        for c in s.clauses:
+            if c.verb in used_verbs:
+                continue
+            form, vend = self._verb_at(words, c.verb)
+            if form is None:
+                continue
+            used_verbs.update(range(c.verb, vend))
+            code, marks, rule = self.best_pattern(s, c, form, hits, vend)
+            if code in {"---", ""}:
+                continue
+            # sources
+            if "$" in marks:
+                src_hits = self.compound(s, hits, marks["$"], len(words))
+            elif "%" in marks:
+                src_hits = self.compound(s, hits, marks["%"], len(words))
+            else:
+                src_hits = []
+                if c.subject is not None:
+                    idx = [k for k, h in enumerate(hits) if c.subject[0] <= h.start < c.subject[1]]
+                    if idx:
+                        src_hits = self.compound(s, hits, idx[0], c.subject[1])
+            if "+" in marks:
+                tgt_hits = self.compound(s, hits, marks["+"], len(words))
+            else:
+                idx = [k for k, h in enumerate(hits) if vend <= h.start < c.upper[1]]
+                tgt_hits = self.compound(s, hits, idx[0], c.upper[1]) if idx else []
+            sources = [x for h in src_hits for x in self.codes_of(h)]
+            targets = [x for h in tgt_hits for x in self.codes_of(h)]
+            if "%" in marks and not targets and len(sources) > 1:
+                for a in sources:
+                    for b in sources:
+                        if a != b:
+                            events.append((a, b, code.split(":")[0], rule))
+                continue
+            if not sources:
+                continue
+            if not targets:
+                targets = ["---"]
+            main, _, reverse = code.partition(":")
+            for a in sources:
+                for b in targets:
+                    if a == b:
+                        continue
+                    events.append((a, b, main, rule))
+                    if reverse and b != "---":
+                        events.append((b, a, reverse, rule))
+        out = []
+        for e in events:
+            if e not in out:
+                out.append(e)
+        return out
+
+    def _verb_at(self, words: list[str], i: int) -> tuple[Any, int]:
+        best = None
+        best_end = i + 1
+        for f in self.verbs.get(words[i], ()):
+            start = i - f.head
+            if start < 0:
+                continue
+            if tuple(words[start:start + len(f.words)]) == f.words:
+                end = start + len(f.words)
+                if best is None or len(f.words) > len(best.words):
+                    best, best_end = f, end
+        return best, best_end

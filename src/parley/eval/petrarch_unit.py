@@ -1,0 +1,131 @@
+"""``parley eval petrarch-unit --dictionaries DIR``: PETRARCH's functional test suite.
+
+Records: ``gold/petrarch_unit_tests/PETR.UnitTest.records.xml`` (284 sentences with dates, expected
+(source, target, code) tuples, "no event" and "error" expectations, and Penn Treebank parses). The
+dictionaries are the suite's own fictional ones (``--dictionaries`` = a folder of PETRARCH files, e.g.
+``../shared/gold/petrarch_unit_tests/``), read by :mod:`parley.dictionaries.petrarch` and coded by the
+dedicated pattern coder :mod:`parley.dictionaries.coder`.
+
+Structure per sentence comes from the record's Treebank parse, PETRARCH's own input (``parse=treebank``,
+the default), or from parley's spaCy parse of the text (``PARLEY_PETRARCH_PARSE=spacy``, also reported as
+``spacy_pass_rate`` when the pipeline is available). A record passes when the set of coded events equals
+the expected set exactly (codes written as text in the records — PETRARCH-2's uncoded actors — count as
+the null actor ``---``), when nothing is coded for a "no event" record, and when the expected error
+(discard, unreadable parse) is raised for an "error" record. Results are printed per category.
+"""
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import EvalContext
+
+CATEGORIES = ("ACTOR", "AGENT", "COMPOUND", "DATE", "DEMO", "ERROR", "MODIFY", "PARSING", "PATTERN", "SYNSET",
+              "VERB")
+
+
+def _norm_code(code: str | None) -> str:
+    if code is None:
+        return "---"
+    code = code.strip()
+    if not code or code.startswith('"') or code in {"None", "---"}:
+        return "---"
+    return code.upper()
+
+
+def read_records(path: Path) -> list[dict[str, Any]]:
+    root = ET.parse(path).getroot()
+    out = []
+    for s in root.iter("Sentence"):
+        expected = []
+        no_events = False
+        error = None
+        for ec in s.findall("EventCoding"):
+            if ec.get("noevents"):
+                no_events = True
+            elif ec.get("error"):
+                error = ec.get("error")
+            else:
+                expected.append((_norm_code(ec.get("sourcecode")), _norm_code(ec.get("targetcode")),
+                                 (ec.get("eventcode") or "").strip()))
+        cat = (s.get("category") or "").upper().rstrip("SX")
+        cat = {"AGENT": "AGENT", "COMPOUND": "COMPOUND"}.get(cat, cat)
+        out.append({"id": s.get("id"), "category": _category(s.get("category") or ""), "date": s.get("date"),
+                    "text": " ".join((s.findtext("Text") or "").split()), "parse": s.findtext("Parse") or "",
+                    "expected": expected, "no_events": no_events, "error": error})
+    return out
+
+
+def _category(raw: str) -> str:
+    up = raw.upper()
+    for c in CATEGORIES:
+        if up.startswith(c):
+            return c
+    return up or "OTHER"
+
+
+def _day(value: str | None) -> date | None:
+    if not value or not re.fullmatch(r"\d{8}", value):
+        return None
+    return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+
+
+def evaluate(ctx: EvalContext) -> dict[str, Any]:
+    from ..dictionaries.coder import DiscardError, ParseError, PetrarchCoder, from_spacy, from_treebank
+    from ..dictionaries.petrarch import read_petrarch
+    from ..errors import EvalError
+
+    folder = ctx.dictionaries or ctx.gold("gold", "petrarch_unit_tests")
+    d = read_petrarch([folder])
+    if not any(k == "verbs" for k in d.files.values()):
+        raise EvalError(f"no PETRARCH verb dictionary under {folder} (pass --dictionaries)")
+    coder = PetrarchCoder(d)
+    records = list(ctx.take(read_records(ctx.gold("gold", "petrarch_unit_tests", "PETR.UnitTest.records.xml"))))
+    mode = os.environ.get("PARLEY_PETRARCH_PARSE", "treebank")
+    nlp = ctx.pipeline().res.nlp if mode == "spacy" else None
+    per_cat: dict[str, list[int]] = {}
+    passed = 0
+    errors: list[str] = []
+    for r in records:
+        got_error = None
+        events: set[tuple[str, str, str]] = set()
+        try:
+            if mode == "spacy":
+                sent = from_spacy(nlp(r["text"]))
+            else:
+                if not r["parse"].strip():
+                    raise ParseError("no parse")
+                sent = from_treebank(r["parse"])
+            events = {(a, b, c) for a, b, c, _rule in coder.code(sent, _day(r["date"]))}
+        except DiscardError as exc:
+            got_error = exc.kind
+        except ParseError:
+            got_error = "bad_input_parse"
+        if r["error"]:
+            ok = got_error == r["error"] or (r["error"] == "dateline" and not events)
+        elif r["no_events"]:
+            ok = not events and got_error is None
+        else:
+            ok = events == set(r["expected"])
+        cat = per_cat.setdefault(r["category"], [0, 0])
+        cat[0] += int(ok)
+        cat[1] += 1
+        passed += int(ok)
+        if not ok:
+            line = (f"FAIL {r['id']} [{r['category']}] {r['text'][:120]}\n   expected "
+                    f"{sorted(r['expected']) or ('error ' + r['error'] if r['error'] else 'no events')}"
+                    f"\n   got      {sorted(events) or ('error ' + got_error if got_error else 'no events')}")
+            errors.append(line)
+            if ctx.verbose:
+                ctx.log(line)
+    metrics: dict[str, Any] = {"records": len(records), "passed": passed,
+                               "pass_rate": round(passed / len(records), 4) if records else 0.0, "parse": mode}
+    for c in sorted(per_cat):
+        ok, n = per_cat[c]
+        metrics[f"{c}_passed"] = f"{ok}/{n}"
+    metrics["_errors"] = errors
+    return metrics
