@@ -63,7 +63,7 @@ class Pattern:
 
     @property
     def specificity(self) -> int:
-        return (self.obj is not None) * 2 + (self.obj_mod is not None) + (self.head_mod is not None) + 2 * len(
+        return (self.obj is not None) * 2 + 2 * (self.obj_mod is not None) + 2 * (self.head_mod is not None) + 2 * len(
             [p for p in self.preps if p.objs is not None]) + len(self.preps) + ("_" in self.head)
 
 
