@@ -35,6 +35,9 @@ from ..errors import ParleyError
 from .petrarch import PetrarchDictionaries, VerbPattern
 
 
+_PRONOUNS = {"IT", "HE", "SHE", "THEY", "ITS", "HIS", "HER", "THEIR"}
+
+
 class DiscardError(ParleyError):
     def __init__(self, kind: str, phrase: str):
         super().__init__(f"{kind}: {phrase}")
@@ -368,94 +371,94 @@ class PetrarchCoder:
         return 1 if words[i] == el else 0
 
     def _match_seq(self, elems: list[str], words: list[str], start: int, hits: list[ActorHit],
-                   backwards: bool = False) -> tuple[bool, int, dict[str, int]]:
-        """Match pattern elements from ``start`` (forwards, or backwards for the lower part)."""
+                   backwards: bool = False, limit: int = 0) -> tuple[bool, float, dict[str, int]]:
+        """Match pattern elements from ``start`` (forwards, or backwards for the part before the verb).
+
+        ``_`` glues an element to the previous one (no words between); otherwise words may be skipped.
+        Returns (matched, score, marks) where marks map ``+ $ %`` to indices into ``hits``.
+        """
         marks: dict[str, int] = {}
-        score = 0
+        score = 0.0
         pos = start
-        adjacent = True  # the first element may not skip past other words when it is glued to the verb
+        adjacent = False
         els = [e for e in elems if e not in {"(", ")", "{", "}"}]
         if backwards:
             els = list(reversed(els))
-        k = 0
-        first = True
-        while k < len(els):
-            el = els[k]
+        for el in els:
             if el == "_":
                 adjacent = True
-                k += 1
                 continue
-            if el in {"+", "$", "%", "^"}:
-                # an actor (or, for ^, any phrase) at or after pos
-                cand = [h for h in hits if (h.start >= pos if not backwards else h.end <= pos + 1)]
-                if el == "^":
-                    if not backwards:
-                        pos += 1
-                    else:
-                        pos -= 1
-                    adjacent = False
-                    k += 1
-                    first = False
-                    continue
-                if not cand:
-                    return False, 0, marks
-                h = cand[0] if not backwards else cand[-1]
-                marks[el] = hits.index(h)
-                pos = h.end if not backwards else h.start - 1
+            if el == "^":
+                pos = pos + 1 if not backwards else pos - 1
                 adjacent = False
-                k += 1
-                first = False
                 continue
-            # literal or synset
-            found = -1
-            rng = range(pos, len(words)) if not backwards else range(pos, -1, -1)
-            for i in rng:
+            if el in {"+", "$", "%"}:
                 if not backwards:
+                    cand = [k for k, h in enumerate(hits) if h.start >= pos and h.start < (limit or len(words))]
+                    k = cand[0] if cand else None
+                    if k is None or (adjacent and hits[k].start != pos):
+                        return False, 0, marks
+                    pos = hits[k].end
+                else:
+                    cand = [k for k, h in enumerate(hits) if h.end - 1 <= pos and h.start >= limit]
+                    k = cand[-1] if cand else None
+                    if k is None or (adjacent and hits[k].end - 1 != pos):
+                        return False, 0, marks
+                    pos = hits[k].start - 1
+                marks[el] = k
+                score += 0.5
+                adjacent = False
+                continue
+            found, width = -1, 0
+            if not backwards:
+                i = pos
+                while 0 <= i < len(words):
                     n = self._elem_match(el, words, i)
                     if n:
                         found, width = i, n
                         break
-                else:
-                    # backwards: the element must end at i
-                    for width in range(1, 6):
-                        if self._elem_match(el, words, i - width + 1) == width:
-                            found = i - width + 1
-                            break
-                    if found >= 0:
+                    if adjacent:
                         break
-                if adjacent and not first:
-                    break
-                if adjacent and first and "_" in elems:
-                    break
+                    i += 1
+            else:
+                i = pos
+                while i >= max(limit, 0):
+                    for w in range(1, 6):
+                        if i - w + 1 >= 0 and self._elem_match(el, words, i - w + 1) == w:
+                            found, width = i - w + 1, w
+                            break
+                    if found >= 0 or adjacent:
+                        break
+                    i -= 1
             if found < 0:
                 return False, 0, marks
             score += width
             pos = found + width if not backwards else found - 1
             adjacent = False
-            first = False
-            k += 1
         return True, score, marks
 
     def best_pattern(self, s: Sentence, c: Clause, form: Any, hits: list[ActorHit], vend: int
                      ) -> tuple[str, dict[str, int], str]:
         words = s.words
-        best: tuple[int, int, VerbPattern | None, dict[str, int]] = (-1, 0, None, {})
+        best: tuple[float, int, VerbPattern | None, dict[str, int]] = (-1.0, 0, None, {})
         upper_words = words[: c.upper[1]]
         for order, p in enumerate(self.patterns.get(form.verb, [])):
-            ok1, sc1, m1 = self._match_seq(p.upper, upper_words, vend, [h for h in hits if h.start >= vend])
+            ok1, sc1, m1 = self._match_seq(p.upper, upper_words, vend, hits, limit=c.upper[1])
             if not ok1:
                 continue
-            ok2, sc2, m2 = self._match_seq(p.lower, words, c.verb - 1,
-                                           [h for h in hits if h.end <= c.verb], backwards=True) \
-                if p.lower else (True, 0, {})
+            ok2, sc2, m2 = self._match_seq(p.lower, words, c.verb - 1, hits, backwards=True,
+                                           limit=0) if p.lower else (True, 0.0, {})
             if not ok2:
                 continue
             score = sc1 + sc2
-            if score > best[0] or (score == best[0] and best[2] is None):
+            if score > best[0]:
                 best = (score, -order, p, {**m1, **m2})
-        if best[2] is None or best[0] <= 0 and not best[3]:
+        if best[2] is None or best[0] <= 0:
             return form.code, {}, f"{form.where} {form.verb}"
-        return best[2].code, best[3], f"{best[2].where} {' '.join(best[2].tokens)}"
+        code = best[2].code
+        if code == "+++":  # PETRARCH's "complex coding" marker: the verb's own code applies
+            code = form.code
+        return code, best[3], f"{best[2].where} {' '.join(best[2].tokens)}"
 
     # -- sentences ---------------------------------------------------------------------------------------
     def discard(self, s: Sentence) -> None:
@@ -494,6 +497,11 @@ class PetrarchCoder:
                     idx = [k for k, h in enumerate(hits) if c.subject[0] <= h.start < c.subject[1]]
                     if idx:
                         src_hits = self.compound(s, hits, idx[0], c.subject[1])
+                    elif all(t.word in _PRONOUNS for t in s.toks[c.subject[0]:c.subject[1]]):
+                        # "Ethiopia indicated it would act": a pronoun subject is the nearest earlier actor
+                        before = [k for k, h in enumerate(hits) if h.end <= c.subject[0] and h.codes]
+                        if before:
+                            src_hits = [hits[before[-1]]]
             if "+" in marks:
                 tgt_hits = self.compound(s, hits, marks["+"], len(words))
             else:
@@ -510,7 +518,7 @@ class PetrarchCoder:
             if not sources:
                 continue
             if not targets:
-                targets = ["---"]
+                continue  # PETRARCH's require_dyad: an event needs a target
             main, _, reverse = code.partition(":")
             for a in sources:
                 for b in targets:
