@@ -228,6 +228,10 @@ DIRECTIONS = frozenset("north south east west northeast northwest southeast sout
 LOC_PREPS = frozenset("in at near outside inside around across throughout within along off over on into "
                       "onto through towards toward between among beyond behind beside past via".split())
 VERB_ONLY_PREPS = frozenset({"from", "to", "into"})
+# nouns that name a place by apposition or "of" ("the town of Bakwa"; not "the house of Jamil")
+GEO_NOUNS = PLACE_NOUNS - frozenset("""
+house home office offices building buildings headquarters embassy consulate hotel ministry parliament palace
+""".split())
 # verbs whose direct object is a place they act on ("captured Badme", "patrolled Manger Square")
 PLACE_OBJECT_VERBS = frozenset("""
 capture seize bomb shell patrol enter storm raid occupy liberate invade overrun besiege retake recapture
@@ -253,11 +257,22 @@ class PlaceMention:
     text: str
     label: str  # GPE/LOC/FAC, or GAZ (a proper name the gazetteer or a place noun makes a place), or SLOT
     place: Place | None = None
+    by_noun: bool = False  # a place noun names it ("Aziziyah district", "the town of Bakwa")
+    ent: str = ""  # spaCy's entity label of its first token
 
     @property
     def strong(self) -> bool:
-        """Named as a place by the parser's NER or by its noun, not only by its position."""
-        return self.label != "SLOT"
+        """Named as a place by the parser's NER or by its noun, not only by the gazetteer or its position."""
+        return self.label in _PLACE_ENTS or self.by_noun
+
+    @property
+    def weak(self) -> int:
+        """0: the NER or the gazetteer says place; 1: only a noun or the slot says so (or an ORG name)."""
+        if self.label in _PLACE_ENTS:
+            return 0
+        if self.label == "GAZ" and self.place is not None and self.ent != "ORG":
+            return 0
+        return 1
 
 
 def _strip_det(doc: Any, start: int, end: int) -> tuple[int, int]:
@@ -277,11 +292,11 @@ def _named_by_noun(tok: Any) -> bool:
     head = tok.head
     if tok.dep_ in {"compound", "amod", "nmod"} and head.lower_ in PLACE_NOUNS:
         return True
-    if tok.dep_ in {"pobj"} and head.lower_ == "of" and head.head.lower_ in PLACE_NOUNS:
+    if tok.dep_ in {"pobj"} and head.lower_ == "of" and head.head.lower_ in GEO_NOUNS:
         return True
-    if tok.dep_ == "appos" and head.lower_ in PLACE_NOUNS:
+    if tok.dep_ == "appos" and head.lower_ in GEO_NOUNS:
         return True
-    return any(c.dep_ == "appos" and c.lower_ in PLACE_NOUNS for c in tok.children)
+    return any(c.dep_ == "appos" and c.lower_ in GEO_NOUNS for c in tok.children)
 
 
 def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
@@ -295,7 +310,8 @@ def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
         if ent.label_ in _PLACE_ENTS:
             s, e = _strip_det(doc, ent.start, ent.end)
             if s < e:
-                out.append(PlaceMention(s, e, doc[s:e].text, ent.label_))
+                out.append(PlaceMention(s, e, doc[s:e].text, ent.label_, by_noun=_named_by_noun(doc[s:e].root),
+                                        ent=ent.label_))
                 taken.update(range(s, e))
     # maximal runs of proper nouns (with inner hyphens and slashes: "Al-Bayaa", "Sere Kaniye/Ras al-Ain")
     i = sent.start
@@ -318,12 +334,13 @@ def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
         known = gaz is not None and bool(gaz.index.get(normalize(span.text)))
         titled = i > 0 and doc[i - 1].lower_.rstrip(".") in _TITLES
         person = ent_type == "PERSON" and (j - i > 1 or titled)
-        if _named_by_noun(root) or (known and not titled and not person):
-            out.append(PlaceMention(i, j, span.text, "GAZ"))
-        elif not person and not titled and (
-                (root.dep_ == "pobj" and root.head.lower_ in LOC_PREPS - {"over", "on", "between", "among"})
-                or (root.dep_ in {"dobj", "nsubjpass"} and root.head.lemma_.lower() in PLACE_OBJECT_VERBS)):
-            out.append(PlaceMention(i, j, span.text, "SLOT"))
+        by_noun = _named_by_noun(root)
+        acronym = span.text.isupper() and len(span.text) <= 5
+        if by_noun or (known and not titled and not person and not acronym):
+            out.append(PlaceMention(i, j, span.text, "GAZ", by_noun=by_noun, ent=ent_type))
+        elif not person and not titled and not acronym and span.text[:1].isupper() and \
+                root.dep_ == "pobj" and root.head.lower_ in LOC_PREPS - {"over", "on", "between", "among"}:
+            out.append(PlaceMention(i, j, span.text, "SLOT", ent=ent_type))
         i = i_next
     out.sort(key=lambda m: m.start)
     if gaz is not None:
@@ -336,7 +353,7 @@ _ADVCL_MARKS_OUT = frozenset({"if", "unless", "since", "because", "although", "t
                               "before"})
 
 
-def _link(doc: Any, verb: Any, m: PlaceMention) -> int | None:
+def _link(doc: Any, verb: Any, m: PlaceMention) -> tuple[int, int] | None:
     """How a place is linked to the predicate: 0 directly, 1 via a coordinated, participial or
     temporal clause of the same event (or a fronted locative), None when it is not linked."""
     place_root = doc[m.start:m.end].root
@@ -350,10 +367,10 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> int | None:
         h = tok.head
         d = tok.dep_
         if tok.i == verb.i:
-            return hops
+            return hops, steps
         if tok.i in siblings or (gov is not None and tok.i == gov.i):
             # a coordinated predicate shares the place only through its own locative
-            return hops + 1 if via_loc_prep and steps <= 4 else None
+            return (hops + 1, steps) if via_loc_prep and steps <= 4 else None
         if h is tok:  # reached the sentence root without meeting the predicate
             return None
         steps += 1
@@ -395,8 +412,9 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> int | None:
         elif d in {"dobj", "obj", "nsubjpass"}:
             if h.i == verb.i:
                 lemma = verb.lemma_.lower()
-                ok = (lemma in PLACE_OBJECT_VERBS or via_loc_prep or tok.lower_ in PLACE_NOUNS
-                      or (lemma in LOC_OBJECT_VERBS and m.strong and tok is place_root))
+                ok = via_loc_prep or tok.lower_ in PLACE_NOUNS or (
+                    tok is place_root and m.strong and lemma in LOC_OBJECT_VERBS) or (
+                    tok is not place_root and lemma in PLACE_OBJECT_VERBS)
                 if not ok:
                     return None
         elif d == "nsubj":
@@ -432,17 +450,29 @@ _TITLES = frozenset("mr mrs ms dr president minister general gen sen senator rep
                     "sheikh imam judge lt col capt sgt".split())
 
 
-def _specificity(m: PlaceMention) -> tuple:
-    """Smaller is more specific: facilities and unknown small places, then cities by size, then
-    divisions, then countries."""
+_ADMIN_WORDS = frozenset("province state region governorate county prefecture oblast district".split())
+_NATURAL_WORDS = frozenset("sea ocean gulf coast river valley mountains peninsula bay lake desert".split())
+
+
+def _specificity(m: PlaceMention, doc: Any) -> tuple:
+    """Smaller is more specific: facilities and unknown small places, cities by size, seas and
+    valleys, first-level divisions, countries; organisation names last."""
+    words = {t.lower_ for t in doc[m.start:m.end]}
+    nxt = doc[m.end].lower_ if m.end < len(doc) else ""
     if m.label == "FAC":
         return (0, 0)
-    if m.label == "SLOT":
-        return (1, 1)
     p = m.place
     if p is None:
-        return (1, 0)
-    return (2 + _KIND_RANK[p.kind], p.population)
+        if m.ent == "ORG" or (m.text.isupper() and len(m.text) <= 5):
+            return (7, 0)
+        if words & _ADMIN_WORDS or nxt in _ADMIN_WORDS:
+            return (5, 0)
+        if words & _NATURAL_WORDS or m.label == "LOC":
+            return (4, 0)
+        return (1, 1 if m.label == "SLOT" else 0)
+    if p.kind == "city" and nxt in _ADMIN_WORDS:
+        return (5, 0)  # "Aleppo province", "Homs Governorate"
+    return ({"city": 2, "region": 4, "admin1": 5, "country": 6}[p.kind], p.population)
 
 
 def event_place(doc: Any, verb: Any, mentions: list[PlaceMention]) -> PlaceMention | None:
@@ -451,14 +481,14 @@ def event_place(doc: Any, verb: Any, mentions: list[PlaceMention]) -> PlaceMenti
     for m in mentions:
         if m.start <= verb.i < m.end:
             continue
-        hops = _link(doc, verb, m)
-        if hops is None and _fronted(doc, verb, m):
-            hops = 1
-        if hops is not None:
-            linked.append((hops, _specificity(m), m.start, m))
+        got = _link(doc, verb, m)
+        if got is None and _fronted(doc, verb, m):
+            got = (1, 9)
+        if got is not None:
+            linked.append(((got[0], _specificity(m, doc), got[1], m.start), m))
     if not linked:
         return None
-    return min(linked, key=lambda x: x[:3])[3]
+    return min(linked, key=lambda x: x[0])[1]
 
 
 # ------------------------------------------------------------------------------------------- stage
