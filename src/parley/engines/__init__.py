@@ -1,4 +1,4 @@
-"""Execution engines: run the pipeline over a stream of inputs (local processes; Dask later)."""
-from .local import run_local
+"""Execution engines: run the pipeline over a stream of inputs (local processes, or Dask)."""
+from .local import run_local, run_partitions
 
-__all__ = ["run_local"]
+__all__ = ["run_local", "run_partitions"]

@@ -1,13 +1,19 @@
-"""Local engine: in-process for one worker, a process pool (one model load per process) for more."""
+"""Local engine: in-process for one worker, a process pool (one model load per process) for more.
+
+:func:`run_partitions` codes numbered partitions and yields each one, complete and in input order,
+as ``(partition, coded items)``; :func:`run_local` is the flat stream of coded items. With a pool,
+partitions are cut into small chunks (half a spaCy batch) so that the workers stay balanced, and a
+bounded in-flight window keeps memory flat whatever the input size.
+"""
 from __future__ import annotations
 
 import multiprocessing as mp
 from collections import deque
-from itertools import islice
 from typing import Iterable, Iterator
 
 from ..model import Article, ErrorRecord
 from ..options import Options
+from .checkpoint import partitions
 
 Item = Article | ErrorRecord
 
@@ -26,33 +32,41 @@ def _work(chunk: list[Item]) -> list[Item]:
     return list(pipeline.process(chunk))  # type: ignore[attr-defined]
 
 
-def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    it = iter(items)
-    while True:
-        chunk = list(islice(it, size))
-        if not chunk:
-            return
-        yield chunk
+def _mp_context():
+    return mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
 
 
-def run_local(items: Iterable[Item], options: Options, pipeline=None) -> Iterator[Item]:
-    """Code a stream of inputs; yields Articles (with events) and ErrorRecords in input order."""
+def run_partitions(parts: Iterable[tuple[int, list[Item]]], options: Options,
+                   pipeline=None) -> Iterator[tuple[int, list[Item]]]:
+    """Code ``(partition, items)`` pairs; yields ``(partition, coded items)`` in input order."""
     if options.workers <= 1:
         if pipeline is None:
             from ..pipeline import Pipeline
 
             pipeline = Pipeline(options)
-        yield from pipeline.process(items)
+        for k, items in parts:
+            yield k, list(pipeline.process(items))
         return
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
     chunk_size = max(1, options.batch_size // 2)
-    # bounded in-flight window (Pool.imap would read the whole input ahead of the workers)
-    window = options.workers * 3
-    pending: deque = deque()
-    with ctx.Pool(options.workers, initializer=_init_worker, initargs=(options,)) as pool:
-        for chunk in _chunks(items, chunk_size):
-            pending.append(pool.apply_async(_work, (chunk,)))
-            while len(pending) >= window:
-                yield from pending.popleft().get()
+    window = options.workers * 3  # chunks in flight
+    pending: deque = deque()  # (partition, [AsyncResult, ...])
+    in_flight = 0
+    with _mp_context().Pool(options.workers, initializer=_init_worker, initargs=(options,)) as pool:
+        for k, items in parts:
+            jobs = [pool.apply_async(_work, (items[i:i + chunk_size],)) for i in range(0, len(items), chunk_size)]
+            pending.append((k, jobs))
+            in_flight += len(jobs)
+            while pending and in_flight >= window:
+                k0, jobs0 = pending.popleft()
+                in_flight -= len(jobs0)
+                yield k0, [x for j in jobs0 for x in j.get()]
         while pending:
-            yield from pending.popleft().get()
+            k0, jobs0 = pending.popleft()
+            yield k0, [x for j in jobs0 for x in j.get()]
+
+
+def run_local(items: Iterable[Item], options: Options, pipeline=None) -> Iterator[Item]:
+    """Code a stream of inputs; yields Articles (with events) and ErrorRecords in input order."""
+    size = max(1, options.batch_size // 2) * max(1, options.workers) * 2 if options.workers > 1 else options.batch_size
+    for _k, coded in run_partitions(partitions(items, size), options, pipeline):
+        yield from coded
