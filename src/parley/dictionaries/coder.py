@@ -213,6 +213,7 @@ class ActorHit:
     codes: list[str]  # '' = null code
     agent: str = ""  # agent code (suffix)
     prefix: str = ""  # agent code written before the country
+    distribute: bool = False  # the agent came before the country through of/in: it spreads over compounds
 
 
 class PetrarchCoder:
@@ -277,6 +278,7 @@ class PetrarchCoder:
         while i < len(hits):
             h = hits[i]
             group = [h]
+            distribute = False
             j = i + 1
             while j < len(hits):
                 gap = [t for t in s.toks[group[-1].end:hits[j].start]]
@@ -290,21 +292,37 @@ class PetrarchCoder:
                         all(not x.codes for x in group) and hits[j].codes:
                     group.append(hits[j])
                     j += 1
+                    distribute = True
+                    continue
+                # "Ithilen's awful and evil minister": coordinated adjectives inside one phrase
+                if gap and all(t.tag in {"JJ", "CC", ",", "POS", "DT"} or t.word in glue for t in gap) and \
+                        any(t.tag == "JJ" for t in gap) and gap[-1].tag == "JJ" and len(gap) <= 6:
+                    group.append(hits[j])
+                    j += 1
+                    continue
+                # "Danish media and government": a second agent shares the phrase's country
+                if [t.word for t in gap] == ["AND"] and not hits[j].codes and hits[j].agent and \
+                        any(x.codes for x in group) and j + 1 <= len(hits):
+                    out.append(self._merge(group, distribute))
+                    first_codes = next(x for x in group if x.codes)
+                    group = [ActorHit(hits[j].start, hits[j].start, first_codes.codes, "", first_codes.prefix),
+                             hits[j]]
+                    j += 1
                     continue
                 break
-            out.append(self._merge(group))
+            out.append(self._merge(group, distribute))
             i = j
         return out
 
     @staticmethod
-    def _merge(group: list[ActorHit]) -> ActorHit:
+    def _merge(group: list[ActorHit], distribute: bool = False) -> ActorHit:
         countries = next((g.codes for g in group if g.codes), [])
         agent = ""
         for g in group:
             if g.agent and g.agent not in agent:
                 agent += g.agent
         prefix = next((g.prefix for g in group if g.prefix), "")
-        return ActorHit(group[0].start, group[-1].end, list(countries), agent, prefix)
+        return ActorHit(group[0].start, group[-1].end, list(countries), agent, prefix, distribute)
 
     @staticmethod
     def codes_of(h: ActorHit) -> list[str]:
@@ -324,21 +342,35 @@ class PetrarchCoder:
         return out
 
     # -- compounds ---------------------------------------------------------------------------------------
+    @staticmethod
+    def _coordinated(s: Sentence, left: ActorHit, right: ActorHit) -> bool:
+        gap = s.toks[left.end:right.start]
+        words = [t.word for t in gap]
+        return bool(gap) and any(w in {",", "AND", "NOR", "OR"} for w in words) and len(gap) <= 5 and \
+            all(t.word in {",", "AND", "NOR", "OR", "THE", "NEITHER", "EITHER"} or t.tag in {"JJ", "DT", "RB"}
+                for t in gap)
+
     def compound(self, s: Sentence, hits: list[ActorHit], first: int, limit: int) -> list[ActorHit]:
-        """Hit ``first`` and the hits coordinated with it ("A, B and the evil C")."""
+        """The coordination containing hit ``first`` ("A, B and the evil C"), from ``first`` on.
+
+        An agent that governs the first member through of/in ("the ambassadors of A, B and C",
+        "lawmakers in A and B") applies to every member.
+        """
         group = [hits[first]]
         j = first + 1
-        while j < len(hits) and hits[j].start < limit:
-            gap = s.toks[group[-1].end:hits[j].start]
-            words = [t.word for t in gap]
-            if gap and any(w in {",", "AND", "NOR", "OR"} for w in words) and \
-                    all(t.word in {",", "AND", "NOR", "OR", "THE"} or t.tag in {"JJ", "DT", "RB"} for t in gap):
-                group.append(hits[j])
-                j += 1
-                continue
-            break
-        # "lawmakers and officials in Fornost and Gondor": agents distributed over the countries
+        while j < len(hits) and hits[j].start < limit and self._coordinated(s, group[-1], hits[j]):
+            group.append(hits[j])
+            j += 1
+        head = hits[first]
+        if head.distribute and head.agent:
+            group = [head] + [ActorHit(h.start, h.end, h.codes, h.agent or head.agent, h.prefix or head.prefix)
+                              if h.codes and not h.agent else h for h in group[1:]]
         return group
+
+    def compound_start(self, s: Sentence, hits: list[ActorHit], k: int) -> int:
+        while k > 0 and self._coordinated(s, hits[k - 1], hits[k]):
+            k -= 1
+        return k
 
     # -- patterns -----------------------------------------------------------------------------------------
     def _elem_match(self, el: str, words: list[str], i: int) -> int:
@@ -488,9 +520,9 @@ class PetrarchCoder:
                 continue
             # sources
             if "$" in marks:
-                src_hits = self.compound(s, hits, marks["$"], len(words))
+                src_hits = self.compound(s, hits, self.compound_start(s, hits, marks["$"]), len(words))
             elif "%" in marks:
-                src_hits = self.compound(s, hits, marks["%"], len(words))
+                src_hits = self.compound(s, hits, self.compound_start(s, hits, marks["%"]), len(words))
             else:
                 src_hits = []
                 if c.subject is not None:
@@ -503,10 +535,15 @@ class PetrarchCoder:
                         if before:
                             src_hits = [hits[before[-1]]]
             if "+" in marks:
-                tgt_hits = self.compound(s, hits, marks["+"], len(words))
+                tgt_hits = self.compound(s, hits, self.compound_start(s, hits, marks["+"]), len(words))
             else:
                 idx = [k for k, h in enumerate(hits) if vend <= h.start < c.upper[1]]
                 tgt_hits = self.compound(s, hits, idx[0], c.upper[1]) if idx else []
+            if "$" not in marks and "+" not in marks and self._passive(s, c):
+                by = [k for k, h in enumerate(hits) if vend <= h.start < c.upper[1]
+                      and s.toks[h.start - 1].word == "BY"]
+                if by:  # "Eriador was opposed by Osgiliath": the by-phrase is the source
+                    tgt_hits, src_hits = src_hits, self.compound(s, hits, by[0], c.upper[1])
             sources = [x for h in src_hits for x in self.codes_of(h)]
             targets = [x for h in tgt_hits for x in self.codes_of(h)]
             if "%" in marks and not targets and len(sources) > 1:
@@ -532,6 +569,18 @@ class PetrarchCoder:
             if e not in out:
                 out.append(e)
         return out
+
+    @staticmethod
+    def _passive(s: Sentence, c: Clause) -> bool:
+        if s.toks[c.verb].tag != "VBN":
+            return False
+        for k in range(c.verb - 1, max(-1, c.verb - 4), -1):
+            w = s.toks[k].word
+            if w in {"WAS", "WERE", "IS", "ARE", "BEEN", "BEING", "BE"}:
+                return True
+            if s.toks[k].tag not in {"RB", "RBR", "ADVP"}:
+                return False
+        return False
 
     def _verb_at(self, words: list[str], i: int) -> tuple[Any, int]:
         best = None
