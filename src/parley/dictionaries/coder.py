@@ -282,7 +282,10 @@ class PetrarchCoder:
             j = i + 1
             while j < len(hits):
                 gap = [t for t in s.toks[group[-1].end:hits[j].start]]
-                if all(t.word in glue or t.tag in {"JJ", "POS", "DT"} for t in gap) and len(gap) <= 3:
+                if all(t.word in glue or t.tag in {"JJ", "POS", "DT"} for t in gap) and len(gap) <= 3 or \
+                        (not hits[j].codes and len(gap) <= 3 and
+                         all(t.word in glue or t.tag in {"JJ", "POS", "DT", "NN", "NNP"} for t in gap)):
+                    # "Dagolath's first Deputy Prime Minister": modifiers before the head agent
                     group.append(hits[j])
                     j += 1
                     continue
@@ -296,7 +299,8 @@ class PetrarchCoder:
                     continue
                 # "Ithilen's awful and evil minister": coordinated adjectives inside one phrase
                 if gap and all(t.tag in {"JJ", "CC", ",", "POS", "DT"} or t.word in glue for t in gap) and \
-                        any(t.tag == "JJ" for t in gap) and gap[-1].tag == "JJ" and len(gap) <= 6:
+                        any(t.tag == "CC" for t in gap) and gap[-1].tag == "JJ" and len(gap) <= 6 and \
+                        not hits[j].codes and (gap[0].tag == "JJ" or gap[0].word in glue):
                     group.append(hits[j])
                     j += 1
                     continue
@@ -484,6 +488,8 @@ class PetrarchCoder:
                 continue
             score = sc1 + sc2
             if score > best[0]:
+                if "%" in m1:  # a compound after the verb is the target ("agrees with A and B")
+                    m1["+"] = m1.pop("%")
                 best = (score, -order, p, {**m1, **m2})
         if best[2] is None or best[0] <= 0:
             return form.code, {}, f"{form.where} {form.verb}"
@@ -546,7 +552,7 @@ class PetrarchCoder:
                     tgt_hits, src_hits = src_hits, self.compound(s, hits, by[0], c.upper[1])
             sources = [x for h in src_hits for x in self.codes_of(h)]
             targets = [x for h in tgt_hits for x in self.codes_of(h)]
-            if "%" in marks and not targets and len(sources) > 1:
+            if "%" in marks and len(sources) > 1:  # "A and B agree": each with the other
                 for a in sources:
                     for b in sources:
                         if a != b:
