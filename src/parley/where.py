@@ -241,6 +241,11 @@ surround blockade evacuate reach tour bombard encircle cross pound ravage raze l
 LOC_OBJECT_VERBS = PLACE_OBJECT_VERBS | frozenset("""
 attack hit strike target destroy damage control hold take leave flee abandon free rock
 """.split())
+# verbs whose object is a topic: "discussed the situation in Syria" did not happen in Syria
+TOPIC_VERBS = frozenset("""
+discuss debate talk criticize criticise condemn denounce say note express comment ask urge demand warn consider
+review address praise welcome deny accuse blame reject support oppose report describe investigate
+""".split())
 # "the X of Y": Y is not the place where the X's event happened
 OF_BLOCK = frozenset("""
 president government minister leader king queen ambassador army forces people citizens prime foreign
@@ -412,7 +417,7 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> tuple[int, int] | None:
         elif d in {"dobj", "obj", "nsubjpass"}:
             if h.i == verb.i:
                 lemma = verb.lemma_.lower()
-                ok = via_loc_prep or tok.lower_ in PLACE_NOUNS or (
+                ok = (via_loc_prep and lemma not in TOPIC_VERBS) or tok.lower_ in PLACE_NOUNS or (
                     tok is place_root and m.strong and lemma in LOC_OBJECT_VERBS) or (
                     tok is not place_root and lemma in PLACE_OBJECT_VERBS)
                 if not ok:
