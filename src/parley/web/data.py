@@ -1,0 +1,259 @@
+"""The web app's read layer: the queries behind ``/api/...``, over the store's query API.
+
+Filters are :class:`parley.query.Filters` (the same set as ``parley query``); this module adds what a browser
+needs on top: pagination, sorting, per-dyad series, graph edges, map points and one article with its events.
+
+Each request opens its own read-only connection (:func:`open_reader`) and closes it at the end, so the server
+never holds the store's file between requests and a writer (``parley code``) can take it in between.
+"""
+from __future__ import annotations
+
+import json
+import math
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any, Iterator
+
+from ..errors import OptionsError, StoreError
+from ..query import Filters
+
+# sortable columns, per level: the public name -> SQL column of the aliased table ``e``
+SORTS_COMMON = {"date": "date", "goldstein": "goldstein", "cameo": "cameo", "source": "source_code",
+                "target": "target_code", "quad": "quad_class", "location": "location_name"}
+SORTS_DAY = {**SORTS_COMMON, "articles": "num_articles", "mentions": "num_mentions", "sources": "num_sources"}
+SORTS_ARTICLE = {**SORTS_COMMON, "mentions": "num_mentions"}
+SORT_NAMES = sorted(set(SORTS_DAY) | set(SORTS_ARTICLE))
+PERIODS = ("day", "week", "month", "year")
+
+# columns the events list returns (the rest is in /api/events/{id})
+LIST_COLS_RAW = ["event_id", "article_id", "sentence_index", "date", "source_code", "source_text", "target_code",
+                 "target_text", "cameo", "cameo_name", "root", "quad_class", "goldstein", "plover_event",
+                 "location_name", "location_country", "verb_text", "sentence", "title", "outlet"]
+LIST_COLS_DAY = ["cluster_id", "first_event_id", "first_article_id", "date", "date_end", "source_code", "source_text",
+                 "target_code", "target_text", "cameo", "cameo_name", "root", "quad_class", "goldstein",
+                 "plover_event", "location_name", "location_country", "verb_text", "sentence", "num_mentions",
+                 "num_articles", "num_stories", "num_sources", "num_outlets", "first_source"]
+
+
+def jsonable(v: Any) -> Any:
+    if isinstance(v, (datetime, date)):
+        return v.isoformat()
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    return v
+
+
+def row_dict(cols: list[str], row: tuple) -> dict[str, Any]:
+    return {c: jsonable(v) for c, v in zip(cols, row)}
+
+
+class Reader:
+    """One read-only connection to a store (DuckDB path or PostgreSQL URL), for one request."""
+
+    def __init__(self, target: str):
+        from ..query import EventStore
+
+        self.db = EventStore(target)
+        self.store = self.db.store
+
+    def close(self) -> None:
+        self.db.close()
+
+    def q(self, sql: str, params: list[Any] | None = None) -> tuple[list[str], list[tuple]]:
+        return self.store.query(sql, params or [])
+
+    def has_column(self, table: str, column: str) -> bool:
+        rows = self.store.fetchall(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+            [table, column])
+        return bool(rows[0][0])
+
+    # -- events ------------------------------------------------------------------------------------------------
+    def events(self, filters: Filters, *, limit: int = 50, offset: int = 0, sort: str = "-date") -> dict[str, Any]:
+        level = filters.level()
+        base, params = _base(filters)
+        sorts = {"raw": SORTS_COMMON, "article": SORTS_ARTICLE, "day": SORTS_DAY}[level]
+        desc = sort.startswith("-")
+        key = sort.lstrip("-+")
+        if key not in sorts:
+            raise OptionsError(f"sort wants one of {', '.join(sorted(sorts))} (prefix - for descending), not {sort!r}")
+        tie = "s.cluster_id" if level == "day" else "s.event_id"
+        order = f" ORDER BY s.{sorts[key]} {'DESC' if desc else 'ASC'} NULLS LAST, {tie}"
+        cols = LIST_COLS_DAY if level == "day" else LIST_COLS_RAW + (["num_mentions"] if level == "article" else [])
+        sel = ", ".join(f"s.{c}" for c in cols)
+        total = self.store.fetchall(f"SELECT count(*) FROM ({base}) s", params)[0][0]
+        names, rows = self.q(f"SELECT {sel} FROM ({base}) s{order} LIMIT {int(limit)} OFFSET {int(offset)}", params)
+        items = []
+        for r in rows:
+            d = row_dict(names, r)
+            d["id"] = d.get("event_id") or d.get("first_event_id")
+            items.append(d)
+        return {"level": level, "total": int(total), "limit": limit, "offset": offset, "sort": sort, "items": items}
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        names, rows = self.q("SELECT e.*, a.url, a.title, a.source AS outlet, a.pub_date, a.origin FROM events e "
+                             "LEFT JOIN articles a ON a.article_id = e.article_id WHERE e.event_id = ? LIMIT 1",
+                             [event_id])
+        if not rows:
+            return None
+        d = row_dict(names, rows[0])
+        d["location"] = _json(d.get("location"))
+        d["flags"] = _json(d.get("flags")) or []
+        return d
+
+    # -- article -----------------------------------------------------------------------------------------------
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        names, rows = self.q("SELECT * FROM articles WHERE article_id = ?", [article_id])
+        if not rows:
+            return None
+        art = row_dict(names, rows[0])
+        for k in ("minhash",):
+            art.pop(k, None)
+        art["dateline"] = _json(art.get("dateline"))
+        names, rows = self.q("SELECT * FROM events WHERE article_id = ? ORDER BY sentence_index, event_id",
+                             [article_id])
+        events = []
+        for r in rows:
+            d = row_dict(names, r)
+            d["location"] = _json(d.get("location"))
+            d["flags"] = _json(d.get("flags")) or []
+            events.append(d)
+        return {"article": art, "events": events}
+
+    # -- actors ------------------------------------------------------------------------------------------------
+    def actors(self, filters: Filters, q: str | None, limit: int) -> list[dict[str, Any]]:
+        base, params = _base(filters)
+        where, xp = "x.code IS NOT NULL", []
+        if q:
+            where += " AND (upper(x.code) LIKE ? OR upper(x.text) LIKE ?)"
+            xp = [f"%{q.upper()}%", f"%{q.upper()}%"]
+        names, rows = self.q(
+            "SELECT x.code, min(x.country) AS country, sum(x.src) AS as_source, sum(x.tgt) AS as_target, "
+            "count(*) AS events, min(x.text) AS example_text FROM ("
+            "SELECT s.source_code AS code, s.source_country AS country, s.source_text AS text, 1 AS src, 0 AS tgt "
+            f"FROM ({base}) s UNION ALL "
+            f"SELECT s.target_code, s.target_country, s.target_text, 0, 1 FROM ({base}) s) x "
+            f"WHERE {where} GROUP BY x.code ORDER BY events DESC, x.code LIMIT {int(limit)}", params + params + xp)
+        return [row_dict(names, r) for r in rows]
+
+    # -- statistics --------------------------------------------------------------------------------------------
+    def timeline(self, filters: Filters, by: str, split: int) -> dict[str, Any]:
+        from ..query import timeline
+
+        total = [{"period": jsonable(p), "events": int(n), "goldstein": _round(g)}
+                 for p, n, g in timeline(self.store, "day" if by == "day" else by if by != "year" else "month",
+                                         **_filter_kwargs(filters))] if by != "year" else None
+        base, params = _base(filters)
+        trunc = f"CAST(date_trunc('{by}', s.date) AS DATE)"
+        if total is None:
+            rows = self.store.fetchall(f"SELECT {trunc} AS p, count(*), sum(s.goldstein) FROM ({base}) s "
+                                       f"WHERE s.date IS NOT NULL GROUP BY {trunc} ORDER BY p", params)
+            total = [{"period": jsonable(p), "events": int(n), "goldstein": _round(g)} for p, n, g in rows]
+        series = [{"key": "all", "source": None, "target": None, "points": total}]
+        if split > 0:
+            top = self.store.fetchall(
+                f"SELECT s.source_code, s.target_code, count(*) AS n FROM ({base}) s WHERE s.date IS NOT NULL "
+                f"AND s.target_code IS NOT NULL GROUP BY s.source_code, s.target_code "
+                f"ORDER BY n DESC, s.source_code, s.target_code LIMIT {int(split)}", params)
+            for src, tgt, _n in top:
+                rows = self.store.fetchall(
+                    f"SELECT {trunc} AS p, count(*), sum(s.goldstein) FROM ({base}) s WHERE s.date IS NOT NULL "
+                    f"AND s.source_code = ? AND s.target_code = ? GROUP BY {trunc} ORDER BY p",
+                    params + [src, tgt])
+                series.append({"key": f"{src}>{tgt}", "source": src, "target": tgt,
+                               "points": [{"period": jsonable(p), "events": int(n), "goldstein": _round(g)}
+                                          for p, n, g in rows]})
+        return {"by": by, "series": series}
+
+    def dyads(self, filters: Filters, by: str, limit: int) -> dict[str, Any]:
+        base, params = _base(filters)
+        sc, tc = ("s.source_country", "s.target_country") if by == "country" else ("s.source_code", "s.target_code")
+        rows = self.store.fetchall(
+            f"SELECT {sc} AS a, {tc} AS b, count(*) AS n, sum(s.goldstein) AS g, "
+            "sum(CASE WHEN s.quad_class = 1 THEN 1 ELSE 0 END), sum(CASE WHEN s.quad_class = 2 THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN s.quad_class = 3 THEN 1 ELSE 0 END), sum(CASE WHEN s.quad_class = 4 THEN 1 ELSE 0 END) "
+            f"FROM ({base}) s WHERE {sc} IS NOT NULL AND {tc} IS NOT NULL GROUP BY {sc}, {tc} "
+            f"ORDER BY n DESC, a, b LIMIT {int(limit)}", params)
+        edges, nodes = [], {}
+        for a, b, n, g, q1, q2, q3, q4 in rows:
+            quads = {"1": int(q1), "2": int(q2), "3": int(q3), "4": int(q4)}
+            dominant = int(max(quads, key=lambda k: (quads[k], -int(k))))
+            edges.append({"source": a, "target": b, "events": int(n), "goldstein": _round(g), "quad_class": dominant,
+                          "quads": quads})
+            for code, out_n, in_n in ((a, n, 0), (b, 0, n)):
+                node = nodes.setdefault(code, {"id": code, "events": 0, "out": 0, "in": 0})
+                node["events"] += int(n)
+                node["out"] += int(out_n)
+                node["in"] += int(in_n)
+        return {"by": by, "nodes": sorted(nodes.values(), key=lambda x: (-x["events"], x["id"])), "edges": edges}
+
+    def locations(self, filters: Filters, limit: int) -> list[dict[str, Any]]:
+        base, params = _base(filters)
+        if filters.level() == "day":
+            # clusters keep the location name and country only: plot them at the first event's coordinates
+            base = (f"SELECT c.*, ev.location FROM ({base}) c LEFT JOIN events ev ON ev.event_id = c.first_event_id")
+        rows = self.store.fetchall(
+            f"SELECT s.location, count(*) AS n, sum(s.goldstein), "
+            "sum(CASE WHEN s.quad_class = 1 THEN 1 ELSE 0 END), sum(CASE WHEN s.quad_class = 2 THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN s.quad_class = 3 THEN 1 ELSE 0 END), sum(CASE WHEN s.quad_class = 4 THEN 1 ELSE 0 END) "
+            f"FROM ({base}) s WHERE s.location IS NOT NULL GROUP BY s.location ORDER BY n DESC LIMIT {int(limit) * 4}",
+            params)
+        points: dict[tuple, dict[str, Any]] = {}
+        for loc, n, g, q1, q2, q3, q4 in rows:
+            d = _json(loc)
+            if not isinstance(d, dict) or d.get("lat") is None or d.get("lon") is None:
+                continue
+            key = (round(float(d["lat"]), 3), round(float(d["lon"]), 3))
+            p = points.setdefault(key, {"name": d.get("name"), "country": d.get("country"), "lat": key[0],
+                                        "lon": key[1], "precision": d.get("precision"), "events": 0, "goldstein": 0.0,
+                                        "quads": {"1": 0, "2": 0, "3": 0, "4": 0}})
+            p["events"] += int(n)
+            p["goldstein"] = _round((p["goldstein"] or 0) + (g or 0))
+            for k, v in zip("1234", (q1, q2, q3, q4)):
+                p["quads"][k] += int(v)
+        out = sorted(points.values(), key=lambda p: (-p["events"], str(p["name"])))[:limit]
+        for p in out:
+            p["quad_class"] = int(max(p["quads"], key=lambda k: (p["quads"][k], -int(k))))
+        return out
+
+    def overview(self) -> dict[str, Any]:
+        n_art = self.store.fetchall("SELECT count(*) FROM articles")[0][0]
+        n_ev, first, last = self.store.fetchall("SELECT count(*), min(date), max(date) FROM events")[0]
+        return {"articles": int(n_art), "events": int(n_ev), "first_date": jsonable(first),
+                "last_date": jsonable(last), "backend": self.store.backend}
+
+
+def _filter_kwargs(f: Filters) -> dict[str, Any]:
+    return {k: getattr(f, k) for k in Filters.names() if k != "limit"}
+
+
+def _base(filters: Filters) -> tuple[str, list[Any]]:
+    """The filtered row set, without order or limit, as SQL over a table aliased ``e``."""
+    f = Filters(**{**_filter_kwargs(filters), "limit": None})
+    sql, params = f.sql()
+    return sql.split(" ORDER BY ")[0], params
+
+
+def _json(v: Any) -> Any:
+    if isinstance(v, str):
+        try:
+            return json.loads(v)
+        except ValueError:
+            return v
+    return v
+
+
+def _round(v: Any) -> float | None:
+    return None if v is None else round(float(v), 2)
+
+
+@contextmanager
+def open_reader(target: str) -> Iterator[Reader]:
+    try:
+        r = Reader(target)
+    except StoreError:
+        raise
+    try:
+        yield r
+    finally:
+        r.close()
