@@ -191,7 +191,8 @@ def from_spacy(doc: Any) -> Sentence:
             if s is not None:
                 subj = (s.left_edge.i, s.right_edge.i + 1)
                 break
-            if head.dep_ in {"xcomp", "conj", "aux", "auxpass"} and head.head is not head:
+            if head.dep_ in {"xcomp", "conj", "aux", "auxpass", "pcomp", "prep", "acomp", "advcl"} and \
+                    head.head is not head:
                 head = head.head
                 continue
             if head.dep_ == "relcl":
