@@ -67,7 +67,7 @@ F_DB = typer.Option("parley.duckdb", "--db", help=DB_HELP)
 
 
 def _cell(v: Any) -> str:
-    if v is None:
+    if v is None or (isinstance(v, float) and v != v) or str(v) in ("<NA>", "NaT"):
         return ""
     if isinstance(v, float):
         return f"{v:g}"
@@ -80,7 +80,10 @@ def _print_frame(df, fmt: str, out_path: Optional[str], level: str | None = None
         cols = [c for c in (TABLE_COLUMNS.get(level or "", []) or list(df.columns)) if c in df.columns]
         t = Table(title=title)
         for c in cols:
-            t.add_column(c, overflow="fold")
+            if c == "sentence":
+                t.add_column(c, overflow="ellipsis", no_wrap=True, max_width=60)
+            else:
+                t.add_column(c, overflow="fold", min_width=min(len(c), 10))
         for row in df[cols].itertuples(index=False):
             t.add_row(*[_cell(v) for v in row])
         out.print(t)

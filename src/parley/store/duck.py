@@ -35,6 +35,7 @@ class DuckStore(BaseStore):
         super().__init__(str(path), read_only)
         self.snapshot: str | None = None
         self._tx = 0
+        self._lock = None
         if read_only:
             self.con = self._open_reader()
             if self.schema_version() < LATEST:
@@ -46,13 +47,35 @@ class DuckStore(BaseStore):
                 self.checkpoint()
             except Exception:
                 self.con.close()
+                self._release_lock()
                 raise
 
     # -- connections -------------------------------------------------------------------------------------------
+    def _take_lock(self) -> None:
+        """One writer at a time, within a process too (DuckDB's own file lock only stops other processes)."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not on POSIX: DuckDB's lock alone
+            return
+        fh = open(self.path + ".lock", "a+")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            fh.close()
+            raise StoreError(f"store {self.path} is being written by another writer (one writer at a time)") from exc
+        self._lock = fh
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases the lock
+            self._lock = None
+
     def _open_writer(self) -> duckdb.DuckDBPyConnection:
+        self._take_lock()
         try:
             return duckdb.connect(self.path)
         except duckdb.Error as exc:
+            self._release_lock()
             if _locked(exc):
                 raise StoreError(f"store {self.path} is being written by another writer (one writer at a time): "
                                  f"{exc}") from exc
@@ -89,6 +112,7 @@ class DuckStore(BaseStore):
 
     def _close_connection(self) -> None:
         self.con.close()
+        self._release_lock()
         if self.snapshot:
             shutil.rmtree(self.snapshot, ignore_errors=True)
             self.snapshot = None
