@@ -152,7 +152,10 @@ def parse_petrarch_date(value: str) -> date:
         m, d = int(value[2:4]), int(value[4:6])
     else:
         year, m, d = int(value[:4]), int(value[4:6]), int(value[6:8])
-    return date(year, m, d)
+    try:
+        return date(year, m, d)
+    except ValueError as exc:
+        raise ValueError(f"bad date {value!r}: {exc}") from None
 
 
 def parse_code_block(body: str) -> list[DatedCode]:
@@ -175,7 +178,7 @@ def parse_code_block(body: str) -> list[DatedCode]:
         else:
             parts = [p.strip() for p in rest.split("-")]
             if len(parts) != 2:
-                raise ValueError(f"cannot read date restriction {rest!r}")
+                raise ValueError(f"cannot read date restriction {rest!r} (want <DATE, >DATE or DATE-DATE)")
             start, end = parse_petrarch_date(parts[0]), parse_petrarch_date(parts[1])
             if end < start:
                 raise ValueError(f"date range ends before it starts: {rest!r}")

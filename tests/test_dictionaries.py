@@ -1,0 +1,222 @@
+"""PETRARCH dictionary import: readers, validation messages, conversion, the pattern coder, the CLI."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from parley.dictionaries.coder import DiscardError, PetrarchCoder, from_treebank
+from parley.dictionaries.convert import build_tables, import_petrarch, map_pattern
+from parley.dictionaries.petrarch import (PetrarchDictionaries, parse_code_block, read_actors, read_agents,
+                                          read_discards, read_petrarch, read_verbs, verb_inflections)
+from parley.errors import LexiconError
+
+# Small dictionaries written for these tests (invented actors: Valoria = VAL, Kestrel = KES).
+ACTORS = """\
+# test actors
+VALORIA_  [VAL]
++VALORIAN
+KESTREL [KES]
++KESTRELI
+
+ANNA_MORROW  # a person whose code changes
++PRESIDENT_MORROW
+\t[VALELI < 050101]
+\t[VALGOV 20050101 - 20091231]
+\t[VALOPP >091231]
+
+OLD_REPUBLIC
+\t[ORP <911226]
+\t[NEW]
+"""
+
+AGENTS = """\
+!PERSON! = MAN, MEN
+POLICE {} [~COP]
+SOLDIER [~MIL]
+FOREIGN_MINISTER [~GOVFRM]
+RELIEF_GROUP [NGO~]
+ARMY!PERSON! [~MIL]
+"""
+
+VERBS = """\
+&TIES
++MILITARY
++TRADE
+
+--- CUT  [---] ---
+CUT {CUTS CUTTING}
+- * &TIES TIES [1622]
+- * TIES [162]
+
+--- MEET [040] ---
+MEET {MET MEETS MEETING}
+- * WITH + [042]
+
+--- AGREE  [030] ---
+AGREE
+- % * [030:030]
+"""
+
+
+def _dicts() -> PetrarchDictionaries:
+    d = PetrarchDictionaries()
+    read_actors(ACTORS, "a.txt", d, strict=True)
+    read_agents(AGENTS, "g.txt", d, strict=True)
+    read_verbs(VERBS, "v.txt", d, strict=True)
+    read_discards("+FOOTBALL\nMONTHS LATER\n", "d.txt", d, strict=True)
+    return d
+
+
+def test_date_restrictions_pick_by_event_date():
+    d = _dicts()
+    morrow = next(a for a in d.actors if "ANNA MORROW" in a.phrases)
+    assert "PRESIDENT MORROW" in morrow.phrases
+    assert morrow.codes_at(date(2003, 6, 1)) == ["VALELI"]
+    assert morrow.codes_at(date(2005, 1, 1)) == ["VALGOV"]  # ranges are inclusive
+    assert morrow.codes_at(date(2009, 12, 31)) == ["VALGOV"]
+    assert morrow.codes_at(date(2012, 1, 1)) == ["VALOPP"]
+    old = next(a for a in d.actors if "OLD REPUBLIC" in a.phrases)
+    assert old.codes_at(date(1990, 1, 1)) == ["ORP"]
+    assert old.codes_at(date(1995, 1, 1)) == ["NEW"]  # the undated code is the fallback
+
+
+def test_code_blocks_and_two_digit_years():
+    (c,) = parse_code_block("RUSGOV 991231-080507")
+    assert c.start == date(1999, 12, 31) and c.end == date(2008, 5, 7)
+    assert [x.code for x in parse_code_block("ELR/GAL")] == ["ELR", "GAL"]
+    assert parse_code_block("---")[0].code == ""
+    with pytest.raises(ValueError, match="bad date"):
+        parse_code_block("XYZ 2004017-20061201")
+    with pytest.raises(ValueError, match="ends before"):
+        parse_code_block("XYZ 20121207-20120802")
+
+
+def test_agents_plurals_substitutions_and_prefix_codes():
+    d = _dicts()
+    by = {a.phrase: a for a in d.agents}
+    assert by["POLICE"].plurals == []  # {} = no plural
+    assert by["SOLDIER"].plurals == ["SOLDIERS"]
+    assert by["FOREIGN MINISTER"].code == "GOVFRM"
+    assert by["RELIEF GROUP"].prefix and by["RELIEF GROUP"].code == "NGO"
+    assert "ARMYMAN" in by and "ARMYMEN" in by
+
+
+def test_verbs_synsets_forms_and_patterns():
+    d = _dicts()
+    assert d.synsets["&TIES"] == [["MILITARY"], ["TRADE"]]
+    forms = {f.words for f in d.verb_forms if f.verb == "MEET"}
+    assert ("MET",) in forms and ("MEETS",) in forms
+    assert "CUTTING" in verb_inflections("CUT") or ("CUTTING",) in {f.words for f in d.verb_forms}
+    pats = [p for p in d.patterns if p.verb == "CUT"]
+    assert pats[0].upper == ["&TIES", "TIES"] and pats[0].code == "1622"
+
+
+def test_malformed_lines_name_file_and_line():
+    d = PetrarchDictionaries()
+    with pytest.raises(LexiconError) as exc:
+        read_actors("GOOD [VAL]\nBROKEN [XYZ <19991301]\n", "bad.actors.txt", d, strict=True)
+    assert "bad.actors.txt:2" in str(exc.value) and "bad date" in str(exc.value)
+    # non-strict: every problem is collected (never a silent skip), the good lines load
+    d = PetrarchDictionaries()
+    read_actors("GOOD [VAL]\nBROKEN [XYZ <19991301]\nNOCODE\n\nALSO [KES]\n", "bad.actors.txt", d)
+    read_agents("FINE [~GOV]\nBAD_AGENT [GOV]\n", "bad.agents.txt", d)
+    msgs = [str(p) for p in d.problems]
+    assert any(m.startswith("bad.actors.txt:2:") for m in msgs)
+    assert any(m.startswith("bad.agents.txt:2:") and "'~'" in m for m in msgs)
+    assert {p for a in d.actors for p in a.phrases} >= {"GOOD", "ALSO"}
+
+
+def test_conversion_to_parley_tables_loads_in_the_knowledge_base(tmp_path: Path):
+    from parley.actors import ActorResolver, KnowledgeBase
+
+    d = _dicts()
+    t = build_tables(d)
+    assert "#! match: case-insensitive" in t.files["people.tsv"]
+    out = tmp_path / "imp"
+    from parley.dictionaries.convert import write_tables
+
+    write_tables(t, out, ["a.txt"])
+    assert json.loads((out / "manifest.json").read_text())["counts"]["people"] == 2
+    kb = KnowledgeBase.load(extra=[out])
+    r = ActorResolver(kb)
+    assert r.resolve_text("Anna Morrow", date(2007, 3, 1)).code == "VALGOV"
+    assert r.resolve_text("ANNA MORROW", date(2011, 3, 1)).code == "VALOPP"
+    got = r.resolve_text("Valorian police", date(2007, 3, 1))
+    assert got.code == "VALCOP"
+    assert r.resolve_text("the foreign minister of Kestrel").code_2 == "FRM"
+
+
+def test_verb_pattern_mapping_onto_dependency_patterns():
+    d = _dicts()
+    assert map_pattern(["*", "WITH", "+"], ("MEET",), d) == "meet with:@"
+    assert map_pattern(["*", "&TIES", "TIES"], ("CUT",), d) == "cut =tie"
+    assert map_pattern(["%", "*"], ("AGREE",), d) is None  # words before the verb cannot map
+
+
+TREE_MEET = "(ROOT (S (NP (NNP Valoria)) (VP (VBD met) (PP (IN with) (NP (NNP Kestrel)))) (. .)))"
+TREE_CUT = ("(ROOT (S (NP (DT The) (NNP Valorian) (NN police)) (VP (VBD cut) (NP (NN trade) (NNS ties)) "
+            "(PP (IN with) (NP (NNP Kestrel)))) (. .)))")
+TREE_AGREE = "(ROOT (S (NP (NNP Valoria) (CC and) (NNP Kestrel)) (VP (VBP agree)) (. .)))"
+TREE_SPORT = "(ROOT (S (NP (NNP Valoria)) (VP (VBD met) (NP (NNP Kestrel)) (PP (IN at) (NP (NN football)))) (. .)))"
+
+
+def test_pattern_coder_on_treebank_parses():
+    c = PetrarchCoder(_dicts())
+    day = date(2007, 1, 1)
+    assert [e[:3] for e in c.code(from_treebank(TREE_MEET), day)] == [("VAL", "KES", "042")]
+    # synset pattern beats the plain one; agent composes with the country adjective
+    assert [e[:3] for e in c.code(from_treebank(TREE_CUT), day)] == [("VALCOP", "KES", "1622")]
+    # a compound subject with a %-pattern: both directions
+    assert {e[:3] for e in c.code(from_treebank(TREE_AGREE), day)} == {("VAL", "KES", "030"), ("KES", "VAL", "030")}
+    with pytest.raises(DiscardError) as exc:
+        c.code(from_treebank(TREE_SPORT), day)
+    assert exc.value.kind == "storydiscard"
+
+
+def test_bad_parse_is_an_error():
+    from parley.dictionaries.coder import ParseError
+
+    with pytest.raises(ParseError):
+        from_treebank("(ROOT (S (NP (NNP Valoria)) (VP (VBD met)")
+
+
+def test_read_folder_and_cli_import(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from parley.cli import app
+
+    src = tmp_path / "dicts"
+    src.mkdir()
+    (src / "Test.actors.txt").write_text(ACTORS)
+    (src / "Test.agents.txt").write_text(AGENTS)
+    (src / "Test.verbs.txt").write_text(VERBS)
+    (src / "Test.discards.txt").write_text("+FOOTBALL\n")
+    (src / "LICENSE.txt").write_text("MIT [not a dictionary]\n")
+    d = read_petrarch([src])
+    assert sorted(d.files.values()) == ["actors", "agents", "discards", "verbs"]
+    res = CliRunner().invoke(app, ["dictionaries", "import", "--format", "petrarch", str(src),
+                                   "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "out" / "people.tsv").exists() and (tmp_path / "out" / "verbs" / "petrarch.txt").exists()
+    (src / "Broken.actors.txt").write_text("X [VAL >19991301]\n")
+    res = CliRunner().invoke(app, ["dictionaries", "import", str(src), "--strict", "--out", str(tmp_path / "o2")])
+    assert res.exit_code == 1 and "Broken.actors.txt:1" in res.output
+    assert not (tmp_path / "o2").exists()
+
+
+def test_shared_unit_test_dictionaries_read_cleanly(shared_dir: Path):
+    d = read_petrarch([shared_dir / "gold" / "petrarch_unit_tests"])
+    assert len(d.actors) > 100 and len(d.patterns) > 400 and "&CURRENCY" in d.synsets
+    gollum = next(a for a in d.actors if "GOLLUM" in a.phrases)
+    assert gollum.codes_at(date(1995, 11, 1)) == ["HOBGOV"]
+
+
+def test_import_phoenix_reports_problems_with_lines(shared_dir: Path, tmp_path: Path):
+    folder = shared_dir / "dictionaries" / "petrarch2"
+    d, t = import_petrarch([folder / "Phoenix.International.actors.txt", folder / "Phoenix.agents.txt"],
+                           tmp_path / "ph")
+    assert t.counts["orgs"] + t.counts["people"] > 1000
+    assert d.problems and all(":" in str(p) and ".txt:" in str(p) for p in d.problems)
