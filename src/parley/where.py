@@ -540,6 +540,7 @@ class EventLocator:
         dl_place, dl_text = self.dateline_place(article.dateline, ctx)
         if dl_place is not None and dl_place.country and dl_place.country not in ctx:
             ctx = [dl_place.country, *ctx]
+        actor_toks = {i for mn in article.mentions for i in range(mn.start, mn.end)}
         cache: dict[int, list[PlaceMention]] = {}
         for ev in article.events:
             ev.location = None
@@ -561,6 +562,8 @@ class EventLocator:
                     ev.location = {"name": m.text, "country": None, "admin1": None,
                                    "lat": None, "lon": None, "geonameid": None, "precision": "unresolved",
                                    "source": "text"}
-            elif not ms and dl_place is not None:
+            elif dl_place is not None and not any(
+                    not actor_toks.intersection(range(x.start, x.end)) for x in ms):
+                # the sentence names no place (countries acting as actors are not places here)
                 ev.location = self.gaz.to_location(dl_place, dl_text, "dateline")
         return article

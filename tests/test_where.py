@@ -1,0 +1,112 @@
+"""Event locations: the offline gazetteer, place mentions linked to the event, dateline fallback."""
+from __future__ import annotations
+
+import pytest
+
+from parley.where import Gazetteer, event_place, place_mentions
+
+
+@pytest.fixture(scope="module")
+def gaz(pipeline) -> Gazetteer:
+    return pipeline.res.gazetteer
+
+
+@pytest.mark.parametrize("name, context, want", [
+    ("Paris", (), ("FR", "city")),
+    ("Paris", ("US",), ("US", "city")),  # the article's countries decide
+    ("Georgia", (), ("GE", "country")),
+    ("Georgia", ("US",), ("US", "admin1")),
+    ("U.S.", (), ("US", "country")),
+    ("Tripoli", (), ("LY", "city")),  # the larger one without context
+    ("Tripoli", ("LB",), ("LB", "city")),
+    ("Kodori Gorge", (), ("GE", "region")),
+    ("Helmand province", (), ("AF", "admin1")),
+])
+def test_gazetteer_resolve(gaz, name, context, want):
+    p = gaz.resolve(name, context)
+    assert p is not None and (p.country, p.kind) == want
+
+
+def test_gazetteer_unknown_and_location_fields(gaz):
+    assert gaz.resolve("Nowhereville Upon Tyne") is None
+    loc = gaz.to_location(gaz.resolve("Aleppo"), "Aleppo", "text")
+    assert set(loc) == {"name", "country", "admin1", "lat", "lon", "geonameid", "precision", "source"}
+    assert loc["country"] == "SYR" and loc["precision"] == "city" and isinstance(loc["geonameid"], int)
+    assert 35 < loc["lat"] < 37 and 36 < loc["lon"] < 38
+
+
+@pytest.fixture(scope="module")
+def where(pipeline, gaz):
+    nlp = pipeline.res.nlp
+
+    def _where(text: str, verb: str):
+        doc = nlp(text)
+        v = next(t for t in doc if t.text == verb)
+        m = event_place(doc, v, place_mentions(v.sent, gaz))
+        return m.text if m else None
+
+    return _where
+
+
+@pytest.mark.parametrize("text, verb, want", [
+    ("Rebels attacked an army post in Aleppo on Monday.", "attacked", "Aleppo"),
+    ("Two soldiers were killed near the border with Somalia.", "killed", "Somalia"),
+    ("The army captured the town of Bakwa last week.", "captured", "Bakwa"),
+    ("Gunmen shot a guard in the Zarqa district of the capital.", "shot", "Zarqa"),
+    ("In Lyon, thousands of farmers marched against the tax.", "marched", "Lyon"),
+    ("Police patrolled the streets of Nairobi after the vote.", "patrolled", "Nairobi"),
+    # a place that is not where the event happened
+    ("A driver from Abidjan was shot by police.", "shot", None),
+    ("Thousands of Seville fans demonstrated outside the stadium.", "demonstrated", None),
+    ("Troops, which have their bases in Turkey, patrolled the zone.", "patrolled", None),
+    ("Germany criticized Russia on Tuesday.", "criticized", None),
+    ("The ministers discussed the situation in Syria.", "discussed", None),
+    ("Officials in Kabul said that militants killed four guards.", "killed", None),
+])
+def test_event_place(where, text, verb, want):
+    assert where(text, verb) == want
+
+
+def test_specific_place_over_its_country(where):
+    assert where("Militants bombed a market in Peshawar, Pakistan, on Friday.", "bombed") == "Peshawar"
+
+
+def test_locations_on_events_and_dateline(code_text, pipeline):
+    from parley.model import Article
+
+    art = code_text("Russia and China held talks in Beijing on Monday.", date="2024-03-06")
+    held = [e for e in art.events if e.verb_text == "held"]
+    assert held and all(e.location and e.location["name"] == "Beijing" and e.location["country"] == "CHN"
+                        and e.location["source"] == "text" for e in held)
+    # no place in the sentence: the dateline's place
+    a = Article(id="d", text="MOSCOW - Russia criticized the United States on Tuesday.", date="2024-03-06",
+                date_source="record")
+    out = next(pipeline.process([a], keep_doc=False))
+    assert out.dateline["place"] == "MOSCOW"
+    assert out.events and all(e.location and e.location["name"] == "Moscow" and e.location["source"] == "dateline"
+                              and e.location["country"] == "RUS" for e in out.events)
+
+
+def test_seed_page_when_and_where(pipeline, seed_path):
+    from parley.ingest import iter_inputs
+
+    art = next(iter(iter_inputs([str(seed_path)], pipeline.options)))
+    out = next(pipeline.process([art]))
+    assert (out.date, out.date_source) == ("2012-07-19", "stamp")
+    assert out.dateline["place"] == "MOSCOW"
+    calls = [e for e in out.events if e.cameo == "041"]
+    assert calls and all((e.date, e.date_precision, e.date_source) == ("2012-07-18", "day", "text") for e in calls)
+    postponed = [e for e in out.events if "postpone" in e.verb_text.lower() or "decided" in e.verb_text.lower()]
+    assert all(e.date == "2012-07-18" for e in postponed)
+
+
+def test_event_location_gold(pipeline, shared_dir):
+    from parley.eval import EvalContext
+    from parley.eval.event_location import evaluate
+
+    if not (shared_dir / "gold" / "event_location").is_dir():
+        pytest.skip("event_location gold missing")
+    m = evaluate(EvalContext(shared=shared_dir, _pipeline=pipeline))
+    assert m["n"] == 496 and m["none_n"] == 160
+    assert m["accuracy"] >= 0.75
+    assert m["none_accuracy"] >= 0.85
