@@ -700,6 +700,8 @@ class EventCoder:
                 seen.add(key)
                 ev = self._event(article_id, sent_index, sent, c, s, t)
                 ev.flags.extend(flags)
+                if "carry-over" not in ev.flags and (s[0].kind == "carry" or (t is not None and t[0].kind == "carry")):
+                    ev.flags.append("carry-over")  # the actors stage resolved "he"/"the minister"
                 c.events.append(ev)
                 n += 1
         # a report (root 01, or a !speech verb) whose complement produced events is subordinate: drop it
