@@ -1,0 +1,189 @@
+"""Actor resolution: compounds, titled unknown people, carry-over, fuzzy names, dates, the validator."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from parley.actors import ActorResolver, KnowledgeBase
+from parley.actors.resolve import fold_text, person_role
+from parley.errors import LexiconError
+
+
+def _mentions(art):
+    return {m.text: m for m in art.mentions}
+
+
+def _write_kb(folder: Path, people: str = "", agents: str = "", orgs: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "people.tsv").write_text("names\tcode\tstart\tend\trole\n" + people)
+    (folder / "agents.tsv").write_text("sector\tphrases\n" + agents)
+    (folder / "orgs.tsv").write_text("code\tcountry\tsector\tnames\n" + orgs)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def resolver() -> ActorResolver:
+    return ActorResolver(KnowledgeBase.load())
+
+
+@pytest.fixture(scope="module")
+def code_text(pipeline, options):
+    """The session pipeline's resources (one spaCy load), with every sentence parsed (no prefilter):
+    these tests are about resolution, not about which sentences are worth a parse."""
+    from parley.pipeline import Pipeline
+
+    full = Pipeline(options.with_overrides(prefilter=False), resources=pipeline.res)
+
+    def _code(text: str, date: str | None = None):
+        return full.code_text(text, date=date, article_id="t")
+
+    return _code
+
+
+# -- compound phrases ----------------------------------------------------------------------------
+@pytest.mark.parametrize("text,code", [
+    ("Syrian government", "SYRGOV"),
+    ("Iraqi police", "IRQCOP"),
+    ("the American side", "USA"),
+    ("Russian troops", "RUSMIL"),
+    ("the Kremlin", "RUSGOV"),
+])
+def test_resolve_text_compounds(resolver, text, code):
+    assert resolver.resolve_text(text, date(2012, 7, 19)).code == code
+
+
+def test_resolve_text_unknown_and_context(resolver):
+    assert resolver.resolve_text("zqxv blorft").code == ""
+    got = resolver.resolve_text("Defense Minister", context="German")
+    assert got.country == "DEU" and got.code_1 == "GOV"
+    assert resolver.resolve_text("Defense Minister").country == ""
+
+
+def test_compounds_in_text(code_text):
+    art = code_text("The Syrian government thanked the Iraqi police and Western sponsors.", "2012-07-19")
+    m = _mentions(art)
+    assert m["Syrian government"].actor.code == "SYRGOV"
+    assert m["Iraqi police"].actor.code == "IRQCOP"
+    western = [x for x in art.mentions if "sponsors" in x.text]
+    assert all(not x.actor.country for x in western)  # no sponsor named nearby: no country
+
+
+def test_titled_unknown_person_takes_title_sector_and_attached_country(code_text):
+    art = code_text("Foreign Minister Ivo Brankovic of Croatia met Serbian officials in Belgrade.", "2021-03-01")
+    titled = next(x for x in art.mentions if "Brankovic" in x.text)
+    assert titled.actor.sector == "GOV" and titled.actor.country == "HRV"
+
+
+# -- carry-over ---------------------------------------------------------------------------------------
+def test_carry_over_pronoun_when_unambiguous(code_text):
+    art = code_text("Vladimir Putin arrived in Paris on Monday. He criticized France over Syria.", "2013-06-03")
+    he = [x for x in art.mentions if x.text == "He"]
+    assert he and he[0].kind == "carry" and he[0].actor.code == "RUSGOV"
+
+
+def test_carry_over_refuses_ambiguous_pronoun(code_text):
+    art = code_text("Barack Obama spoke with Vladimir Putin on Tuesday. He urged Russia to back the plan.",
+                    "2012-07-17")
+    assert not [x for x in art.mentions if x.text == "He"]
+
+
+def test_carry_over_the_minister(code_text):
+    art = code_text("Foreign Minister Ivo Brankovic of Croatia arrived in Rome. The minister praised Italy.",
+                    "2021-03-01")
+    mins = [x for x in art.mentions if x.text.lower() == "minister"]
+    assert mins and mins[0].actor.code == "HRVGOV"
+
+
+# -- fuzzy names and accents ---------------------------------------------------------------------------
+def test_fuzzy_name_and_accent_folding(resolver, tmp_path):
+    assert fold_text("Khürelsükh’s") == "Khurelsukh's"
+    kb = KnowledgeBase.load(extra=[_write_kb(tmp_path / "kb", people="Zoltan Feherváry\tHUNGOV\t2010-01-01\t\tpm\n")])
+    r = ActorResolver(kb)
+    assert r.resolve_text("Zoltan Fehervary", date(2015, 1, 1)).code == "HUNGOV"  # accent folded
+    assert r.resolve_text("Zoltan Feherwary", date(2015, 1, 1)).code == "HUNGOV"  # one letter off: fuzzy
+    assert r.resolve_text("Zora Fischer", date(2015, 1, 1)).code == ""  # not close enough
+
+
+def test_fuzzy_person_in_text(code_text):
+    art = code_text("Vladimir Putn met Angela Merkel in Berlin.", "2013-07-17")
+    assert any(x.actor.code == "RUSGOV" and x.text == "Vladimir Putn" for x in art.mentions)
+
+
+# -- dates -----------------------------------------------------------------------------------------------
+def test_roles_by_event_date_and_former_officials(tmp_path):
+    kb = KnowledgeBase.load(extra=[_write_kb(tmp_path / "kb", people=(
+        "Mara Quell\tVALGOV\t2001-01-01\t2004-12-31\tprime minister\n"
+        "Mara Quell\tVALLEG\t2006-01-01\t2008-12-31\tsenator\n"))])
+    r = ActorResolver(kb)
+    assert r.resolve_text("Mara Quell", date(2002, 1, 1)).code == "VALGOV"
+    assert r.resolve_text("Mara Quell", date(2005, 6, 1)).code == ""  # between roles: no code
+    assert r.resolve_text("Mara Quell", date(2007, 1, 1)).code == "VALLEG"
+    assert r.resolve_text("Mara Quell", date(2012, 1, 1)).code == "VALELI"  # after the last role: former
+    assert r.resolve_text("Mara Quell", date(1999, 1, 1)).code == ""  # before the first role: nothing
+    entry = next(e for e in kb.entries if e.label == "Mara Quell")
+    assert person_role(entry, date(2012, 1, 1)).sector == "ELI"
+
+
+def test_event_date_not_publication_date_chooses_role(code_text):
+    from parley.actors.resolve import actor_at
+
+    art = code_text("Barack Obama praised Germany.", "2018-03-01")
+    obama = next(x for x in art.mentions if x.text == "Barack Obama")
+    assert obama.actor.code == "USAELI"  # on the publication date he is a former president
+    assert actor_at(obama, date(2010, 5, 1)).code == "USAGOV"  # an event dated 2010: president
+
+
+# -- long and prefix agent codes -----------------------------------------------------------------------------
+def test_long_and_prefix_agent_codes(tmp_path):
+    kb = KnowledgeBase.load(extra=[_write_kb(tmp_path / "kb", agents="GOVMIL\twar minister\nNGO~\trelief group\n")])
+    r = ActorResolver(kb)
+    got = r.resolve_text("the Chilean war minister")
+    assert (got.code, got.code_1, got.code_2) == ("CHLGOVMIL", "GOV", "MIL")
+    assert r.resolve_text("a Kenyan relief group").code == "NGOKEN"
+
+
+# -- validator ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("people,agents,needle", [
+    ("Ann Bee\tVALGOV\t2010-13-01\t\tpm\n", "", "people.tsv:2: bad date"),
+    ("Ann Bee\tVALGOV\t2010-01-01\t2009-01-01\tpm\n", "", "people.tsv:2: role ends"),
+    ("Ann Bee\tvalgov\t\t\tpm\n", "", "people.tsv:2: bad actor code"),
+    ("", "GOVERNMENT\tminister\n", "agents.tsv:2: bad sector"),
+    ("", "GOV\tminister\nMIL\tMinister\n", "agents.tsv:3: agent phrase 'Minister' already listed on line 2"),
+])
+def test_validator_names_file_line_and_problem(tmp_path, people, agents, needle):
+    folder = _write_kb(tmp_path / "kb", people=people, agents=agents)
+    with pytest.raises(LexiconError) as exc:
+        KnowledgeBase.load(folder, include_pycountry=False)
+    assert needle in str(exc.value)
+
+
+def test_broken_file_never_half_loads(tmp_path):
+    folder = _write_kb(tmp_path / "kb", people="Ann Bee\tVALGOV\t2010-01-01\t\tpm\nCid Dee\tBAD CODE\t\t\tx\n")
+    with pytest.raises(LexiconError):
+        KnowledgeBase.load(extra=[folder])  # the whole load fails: no knowledge base with half a file
+    (folder / "orgs.tsv").write_text("wrong\theader\n")
+    with pytest.raises(LexiconError, match="orgs.tsv:1: header"):
+        KnowledgeBase.load(folder)
+    with pytest.raises(LexiconError, match="not found"):
+        KnowledgeBase.load(extra=[tmp_path / "missing"])
+
+
+def test_builtin_knowledge_base_loads_and_is_fast_to_match(resolver):
+    text = "Russian President Vladimir Putin met Syrian officials and the UN Security Council. " * 200
+    pieces = resolver._char_matches(text)
+    assert len(pieces) >= 800
+
+
+# -- imported dictionaries in the pipeline -------------------------------------------------------------------
+def test_pipeline_with_imported_petrarch_dictionaries(tmp_path, shared_dir):
+    from parley.dictionaries import load_resources
+    from parley.events import Ontology
+
+    kb, lexicon = load_resources(shared_dir / "gold" / "petrarch_unit_tests", Ontology.load())
+    r = ActorResolver(kb)
+    assert r.resolve_text("Gondor police").code == "GONCOP"
+    assert r.resolve_text("Smeagol", date(1995, 11, 1)).code == "HOBGOV"
+    assert r.resolve_text("Smeagol", date(2001, 1, 1)).code == "HOBREB"
+    assert len(lexicon) > len(lexicon.patterns) - 1 > 0
