@@ -20,8 +20,9 @@ run: $(STAMP)
 	$(BIN)/parley code examples/ --db parley.duckdb
 	$(BIN)/parley summary --db parley.duckdb
 
+# the store tests also run on a PostgreSQL server that scripts/pg_test.sh installs, starts and stops
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	scripts/pg_test.sh run $(BIN)/python -m pytest -q
 
 scale: $(STAMP)
 	$(BIN)/python -m pytest -q -m scale -s

@@ -72,7 +72,7 @@ def plot_dyads(store: Any, out: str, top: int = 15, title: str | None = None, **
     labels = [f"{s} → {t}" for s, t, _n, _g in dyads][::-1]
     counts = [n for _s, _t, n, _g in dyads][::-1]
     means = [float(g or 0.0) / n for _s, _t, n, g in dyads][::-1]
-    fig, (ax,) = _figure(9, 1.2 + 0.4 * len(dyads))
+    fig, (ax,) = _figure(9, max(3.0, 1.2 + 0.4 * len(dyads)))
     norm = Normalize(vmin=-10, vmax=10)
     cmap = colormaps["RdYlGn"]
     ax.barh(labels, counts, color=[cmap(norm(m)) for m in means])
