@@ -31,7 +31,7 @@ from .errors import LexiconError
 # ---------------------------------------------------------------------------------------- gazetteer
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Place:
     geonameid: int | None
     name: str
@@ -48,13 +48,17 @@ _KIND_RANK = {"city": 0, "region": 1, "admin1": 2, "country": 3}
 
 def normalize(name: str) -> str:
     """Lookup key: accents off, case folded, punctuation and 'the' ignored."""
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    s = s.casefold().replace("’", "'").replace("-", " ").replace(".", "")
-    words = s.split()
-    if words and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
+    if name.isascii():
+        s = name.lower()
+        if "-" not in s and "." not in s and "  " not in s and not s.startswith(("the ", " ")) and not s.endswith(" "):
+            return s
+    else:
+        s = unicodedata.normalize("NFKD", name)
+        s = "".join(c for c in s if not unicodedata.combining(c)).casefold().replace("’", "'")
+    s = s.replace("-", " ").replace(".", "")
+    if s.startswith("the "):
+        s = s[4:]
+    return " ".join(s.split())
 
 
 def _latin(name: str) -> bool:
@@ -87,12 +91,13 @@ class Gazetteer:
         def add(place: Place, names: Iterable[str]) -> None:
             pid = len(places)
             places.append(place)
-            seen = set()
-            for n in names:
-                key = normalize(n)
-                if key and key not in seen:
-                    seen.add(key)
-                    index.setdefault(key, []).append(pid)
+            for key in {normalize(n) for n in names}:
+                if key:
+                    lst = index.get(key)
+                    if lst is None:
+                        index[key] = [pid]
+                    else:
+                        lst.append(pid)
 
         try:
             with open(data_dir / "countries.json", encoding="utf-8") as fh:
@@ -116,7 +121,8 @@ class Gazetteer:
                 acc[0] += lat * pop
                 acc[1] += lon * pop
                 acc[2] += pop
-            alts = [a for a in c.get("alternatenames") or () if len(a) >= 4 and _latin(a) and a[:1].isupper()]
+            # English-usable alternates only: ASCII, capitalised, not abbreviations
+            alts = [a for a in c.get("alternatenames") or () if a.isascii() and len(a) >= 4 and a[:1].isupper()]
             city_rows.append((c, lat, lon, pop, cc, a1, alts))
         for cc, c in countries.items():
             iso3[cc] = c.get("iso3") or cc
