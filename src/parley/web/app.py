@@ -292,6 +292,14 @@ def create_app(db: str = "parley.duckdb", *, token: str | None = None, reads_ope
             out["trace"] = trace_stored(app.state.coder, ev)
         return out
 
+    @app.get("/api/articles", response_model=dict[str, Any], responses=ERRORS, tags=["articles"])
+    def list_articles(q: Optional[str] = Query(None, max_length=80, pattern=r"^[\w .:'-]*$",
+                                               description="Substring of the id or title."),
+                      limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=10_000_000),
+                      r=Depends(reader)) -> dict[str, Any]:
+        """Articles in the store, newest first."""
+        return r.articles(q.strip() if q else None, limit, offset)
+
     @app.get("/api/articles/{article_id:path}", response_model=ArticleDetail, responses=ERRORS, tags=["articles"])
     def get_article(article_id: str, r=Depends(reader)) -> dict[str, Any]:
         """One article: its metadata, its coded sentences with actors and event words highlighted, its events."""

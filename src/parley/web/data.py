@@ -120,6 +120,17 @@ class Reader:
             events.append(d)
         return {"article": art, "events": events}
 
+    def articles(self, q: str | None, limit: int, offset: int) -> dict[str, Any]:
+        where, params = "", []
+        if q:
+            where = " WHERE upper(article_id) LIKE ? OR upper(coalesce(title, '')) LIKE ?"
+            params = [f"%{q.upper()}%", f"%{q.upper()}%"]
+        total = self.store.fetchall(f"SELECT count(*) FROM articles{where}", params)[0][0]
+        names, rows = self.q("SELECT article_id, title, source, url, pub_date, n_sentences, n_events FROM articles"
+                             f"{where} ORDER BY pub_date DESC NULLS LAST, article_id LIMIT {int(limit)} "
+                             f"OFFSET {int(offset)}", params)
+        return {"total": int(total), "items": [row_dict(names, r) for r in rows]}
+
     # -- actors ------------------------------------------------------------------------------------------------
     def actors(self, filters: Filters, q: str | None, limit: int) -> list[dict[str, Any]]:
         base, params = _base(filters)

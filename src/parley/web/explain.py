@@ -35,6 +35,10 @@ def parse_rule(rule: str | None) -> dict[str, Any]:
     return out
 
 
+TAIL_STOP = frozenset("the of and for his her its their says said president minister leader leaders officials "
+                      "government".split())
+
+
 def _find_all(text: str, needle: str, word: bool) -> list[int]:
     if not needle:
         return []
@@ -67,9 +71,21 @@ def stored_spans(sentence: str, source_text: str | None, target_text: str | None
         spans.append({"start": s, "end": s + len(text), "role": role, "text": sentence[s:s + len(text)]})
         return s
 
-    s0 = place("source", source_text, _find_all(sentence, source_text or "", True))
-    t0 = place("target", target_text, _find_all(sentence, target_text or "", True),
-               prefer=None if s0 is None else s0)
+    def actor(role: str, text: str | None, prefer: float | None) -> int | None:
+        # a composed actor text ("presidents of United States") may not stand in the sentence as written:
+        # fall back to its longest tail of words that does ("United States")
+        words = (text or "").split()
+        for i in range(len(words)):
+            tail = " ".join(words[i:])
+            if len(tail) < 3 or tail.lower() in TAIL_STOP:
+                break
+            got = place(role, tail, _find_all(sentence, tail, True), prefer)
+            if got is not None:
+                return got
+        return None
+
+    s0 = actor("source", source_text, None)
+    t0 = actor("target", target_text, None if s0 is None else s0)
     if verb_text:
         anchors = [x for x in (s0, t0) if x is not None]
         prefer = sum(anchors) / len(anchors) if anchors else None
