@@ -56,7 +56,7 @@ def eval_cmd(
         raise typer.Exit(2)
     ctx = EvalContext(shared=root, limit=limit, verbose=verbose,
                       dictionaries=Path(dictionaries) if dictionaries else None,
-                      log=lambda line: err.print(line, highlight=False, markup=False))
+                      log=lambda line: err.print(line, highlight=False, markup=False, soft_wrap=True))
     try:
         metrics = run(name, ctx)
     except EvalError as exc:

@@ -58,7 +58,7 @@ def evaluate(ctx: EvalContext) -> dict[str, Any]:
 
     for r in rows:
         gold = r["code"].strip()
-        art = pipe.code_text(example_text(r["example"]), date="2000-01-01", article_id=f"cameo-{gold}")
+        art = pipe.code_text(example_text(r["example"]), date=None, article_id=f"cameo-{gold}")
         ev_code, pred_code, all_codes = primary_codes(art, coder)
         got = ev_code or pred_code
         g = gold

@@ -132,7 +132,22 @@ class EventCoder:
                     m = idx[c.i]
                     break
         if m is not None and (m.actor.country or m.person is not None):
-            return [(m, m.actor)]
+            out = [(m, m.actor)]
+            # "Hungarian and Romanian officials": coordinated modifiers name one actor each
+            for mod in h.children:
+                if mod.dep_ not in {"amod", "compound", "nmod"} or not mod.conjuncts:
+                    continue
+                for t in (mod, *mod.conjuncts):
+                    tm = idx.get(t.i)
+                    if tm is None or tm is m or not tm.actor.country or any(tm is o[0] for o in out):
+                        continue
+                    sector = m.actor.sector if m.kind != "person" else None
+                    a = tm.actor
+                    if sector and not a.sector:
+                        a = Actor(code=a.country + sector, country=a.country, sector=sector,
+                                  text=f"{a.text} {h.text}", entry=a.entry)
+                    out.append((tm, a))
+            return out
         # "the presidents of Russia and the United States": sector from the head, country from "of"
         sector = m.actor.sector if m is not None else None
         found: list[tuple[Mention, Actor]] = []
@@ -565,6 +580,11 @@ class EventCoder:
                 sources = self._document_sources(subj, idx)
                 if sources:
                     flags.append("relative-clause source")
+            if not sources and c.governor is not None and c.frame in {"intent", "threat", "refusal"}:
+                # "X agreed that their countries should cooperate": the framing verb's subject
+                gsubj, gpass = self.subject_of(c.governor)
+                if gsubj is not None and not gpass:
+                    sources = self.actors_at(gsubj, idx)
         return sources, passive_target, flags
 
     def _nominal_sources(self, v: Any, idx: dict[int, Mention], memory: "_Memory") -> list[tuple[Mention, Actor]]:
@@ -663,47 +683,15 @@ class EventCoder:
                 if h is not c.pred and h.i in by_i and by_i[h.i].pred.pos_ not in {"NOUN", "PROPN"}:
                     c.fact, c.why = False, f"object of coded verb '{h.text}'"
         seen: set[tuple[str, str, str]] = set()
-        n = 0
         for c in clauses:
-            if not c.fact:
-                continue
-            sources, passive_target, flags = self._sources(c, by_i, idx, memory)
-            sources = [(m, a) for m, a in sources if (a.code and a.country) or m.person is not None]
-            if not sources:
-                c.why = "no source actor"
-                continue
-            code = self.ontology[c.code]
-            src_countries = {a.country for _, a in sources}
-            recip = (code.root in RECIPROCAL_ROOTS or "recip" in c.pattern.flags) and len(src_countries) > 1
-            targets = [(m, a) for m, a in self._targets(c, passive_target, idx, recip)
-                       if (a.code and a.country) or m.person is not None]
-            each_other = any(t.lower_ in {"other", "another"} and any(d.lower_ in {"each", "one"} for d in t.children)
-                             for t in c.pred.subtree)
-            dyads: list[tuple[tuple[Mention, Actor], tuple[Mention, Actor] | None]] = []
-            if targets:
-                for s in sources:
-                    for t in targets:
-                        if s[0] is not t[0] and (s[1].code != t[1].code) and not (
-                                s[1].country and s[1].country == t[1].country and s[1].sector == t[1].sector):
-                            dyads.append((s, t))
-            elif (recip or each_other or "recip" in c.pattern.flags) and len(src_countries) > 1:
-                for s in sources:
-                    for t in sources:
-                        if s[0] is not t[0] and s[1].country != t[1].country:
-                            dyads.append((s, t))
-            else:
-                dyads = [(s, None) for s in sources]
-            for s, t in dyads:
-                key = (s[1].code, t[1].code if t else "", c.code)
-                if key in seen:
-                    continue
-                seen.add(key)
-                ev = self._event(article_id, sent_index, sent, c, s, t)
-                ev.flags.extend(flags)
-                if "carry-over" not in ev.flags and (s[0].kind == "carry" or (t is not None and t[0].kind == "carry")):
-                    ev.flags.append("carry-over")  # the actors stage resolved "he"/"the minister"
-                c.events.append(ev)
-                n += 1
+            if c.fact:
+                self._emit(c, by_i, idx, memory, seen, article_id, sent_index, sent)
+        # a framing verb whose recoded complement found no actors codes its own event after all
+        for c in clauses:
+            d = c.superseded_by
+            if d is not None and not d.events and not c.events:
+                c.fact, c.why = True, ""
+                self._emit(c, by_i, idx, memory, seen, article_id, sent_index, sent)
         # a report (root 01, or a !speech verb) whose complement produced events is subordinate: drop it
         for c in clauses:
             if c.events and (c.code[:2] == "01" or "speech" in c.pattern.flags):
@@ -720,6 +708,45 @@ class EventCoder:
             for e in kept[: self.max_events]:
                 e.flags.append("capped")
         return clauses
+
+    def _emit(self, c: Clause, by_i: dict[int, Clause], idx: dict[int, Mention], memory: "_Memory",
+              seen: set[tuple[str, str, str]], article_id: str, sent_index: int, sent: Any) -> None:
+        sources, passive_target, flags = self._sources(c, by_i, idx, memory)
+        sources = [(m, a) for m, a in sources if (a.code and a.country) or m.person is not None]
+        if not sources:
+            c.why = "no source actor"
+            return
+        code = self.ontology[c.code]
+        src_countries = {a.country for _, a in sources}
+        recip = (code.root in RECIPROCAL_ROOTS or "recip" in c.pattern.flags) and len(src_countries) > 1
+        targets = [(m, a) for m, a in self._targets(c, passive_target, idx, recip)
+                   if (a.code and a.country) or m.person is not None]
+        each_other = any(t.lower_ in {"other", "another"} and any(d.lower_ in {"each", "one"} for d in t.children)
+                         for t in c.pred.subtree)
+        dyads: list[tuple[tuple[Mention, Actor], tuple[Mention, Actor] | None]] = []
+        if targets:
+            for s in sources:
+                for t in targets:
+                    if s[0] is not t[0] and (s[1].code != t[1].code) and not (
+                            s[1].country and s[1].country == t[1].country and s[1].sector == t[1].sector):
+                        dyads.append((s, t))
+        elif (recip or each_other) and len(src_countries) > 1:
+            for s in sources:
+                for t in sources:
+                    if s[0] is not t[0] and s[1].country != t[1].country:
+                        dyads.append((s, t))
+        else:
+            dyads = [(s, None) for s in sources]
+        for s, t in dyads:
+            key = (s[1].code, t[1].code if t else "", c.code)
+            if key in seen:
+                continue
+            seen.add(key)
+            ev = self._event(article_id, sent_index, sent, c, s, t)
+            ev.flags.extend(flags)
+            if "carry-over" not in ev.flags and (s[0].kind == "carry" or (t is not None and t[0].kind == "carry")):
+                ev.flags.append("carry-over")  # the actors stage resolved "he"/"the minister"
+            c.events.append(ev)
 
     @staticmethod
     def _under(tok: Any, anc: Any) -> bool:

@@ -36,7 +36,7 @@ from typing import Iterable
 from ..errors import LexiconError
 from .ontology import Ontology
 
-_LEMMA_RE = re.compile(r"^[a-z][a-z'\-]*(?:_[a-z]+)?$")
+_LEMMA_RE = re.compile(r"^[a-z0-9][a-z0-9'\-]*(?:_[a-z]+)?$")
 _FLAGS = {"stative", "notarget", "recip", "speech"}
 
 
