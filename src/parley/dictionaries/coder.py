@@ -309,13 +309,18 @@ class PetrarchCoder:
                 if [t.word for t in gap] == ["AND"] and not hits[j].codes and hits[j].agent and \
                         any(x.codes for x in group) and j + 1 <= len(hits):
                     out.append(self._merge(group, distribute))
-                    first_codes = next(x for x in group if x.codes)
-                    group = [ActorHit(hits[j].start, hits[j].start, first_codes.codes, "", first_codes.prefix),
-                             hits[j]]
+                    shared = self._merge(group[:-1] if len(group) > 1 else group)
+                    group = [ActorHit(hits[j].start, hits[j].start, shared.codes,
+                                      shared.agent if len(group) > 1 else "", shared.prefix), hits[j]]
                     j += 1
                     continue
                 break
-            out.append(self._merge(group, distribute))
+            merged = self._merge(group, distribute)
+            lead = s.toks[max(0, merged.start - 2):merged.end]
+            if any(t.word in {"FORMER", "EX"} for t in lead):
+                # former officials are elites: ELI replaces the office's sector ("former Gondor prosecutors")
+                merged.agent = "ELI" if merged.codes else "ELI"
+            out.append(merged)
             i = j
         return out
 
@@ -515,6 +520,7 @@ class PetrarchCoder:
         hits = self.actor_hits(s, day)
         events: list[tuple[str, str, str, str]] = []
         used_verbs: set[int] = set()
+        consumed: list[tuple[int, int]] = []
         for c in s.clauses:
             if c.verb in used_verbs:
                 continue
@@ -522,6 +528,8 @@ class PetrarchCoder:
             if form is None:
                 continue
             used_verbs.update(range(c.verb, vend))
+            if any(a < c.verb < b for a, b in consumed):
+                continue  # inside the phrase an earlier verb already coded ("abandoned efforts to stop ...")
             code, marks, rule = self.best_pattern(s, c, form, hits, vend)
             if code in {"---", ""}:
                 continue
@@ -564,6 +572,7 @@ class PetrarchCoder:
             if not targets:
                 continue  # PETRARCH's require_dyad: an event needs a target
             main, _, reverse = code.partition(":")
+            consumed.append((vend, c.upper[1]))
             for a in sources:
                 for b in targets:
                     if a == b:
