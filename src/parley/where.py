@@ -180,21 +180,30 @@ class Gazetteer:
     def candidates(self, name: str) -> list[Place]:
         return [self.places[i] for i in self.index.get(normalize(name), ())]
 
-    def resolve(self, name: str, context: Iterable[str] = ()) -> Place | None:
-        """Best place for a name: exact-name matches before alternate names, a country the article
-        mentions before others, then countries/divisions before same-named cities, then population."""
+    def resolve(self, name: str, context: Iterable[str] = (), city: bool = False) -> Place | None:
+        """Best place for a name.
+
+        Exact-name matches before alternate names; a country the article mentions before others;
+        a country before a same-named city or division; a large city (500,000 or more) before a
+        same-named division ("Washington", "New York"), a smaller one after it ("Georgia" the
+        US state); then population. ``city`` (datelines) prefers cities outright.
+        """
         cands = self.candidates(name)
         if not cands:
             return None
         ctx = set(context)
         key = normalize(name)
+        has_division = any(q.kind != "city" for q in cands)
 
         def score(p: Place) -> tuple:
-            exact = normalize(p.name) == key or p.kind in {"country", "region", "admin1"}
+            exact = normalize(p.name) == key or p.kind != "city"
+            small_city = p.kind == "city" and p.population < 500_000 and has_division
+            order = {"country": 0, "city": 1, "region": 2, "admin1": 2}[p.kind]
             return (not exact and p.kind == "city" and p.population < 100000,
+                    city and p.kind != "city",
                     p.country not in ctx if ctx else False,
-                    p.kind == "city" and p.population < 1_000_000 and any(q.kind != "city" for q in cands),
-                    -p.population)
+                    small_city and not city,
+                    order, -p.population)
 
         return min(cands, key=score)
 
@@ -534,7 +543,7 @@ class EventLocator:
             c = self.gaz.resolve(parts[1])
             if c is not None and c.country:
                 extra = [c.country]
-        place = self.gaz.resolve(name, extra or ctx)
+        place = self.gaz.resolve(name, extra or ctx, city=True)
         return place, raw
 
     def __call__(self, article: Any) -> Any:

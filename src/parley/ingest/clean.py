@@ -30,8 +30,9 @@ _BYLINE_RE = re.compile(r"^\s*(?:by|source|editor|photo|file photo)\s*:\s*\S.{0,
 # "MOSCOW -", "WASHINGTON (Reuters) —", "KABUL, Afghanistan, July 3 (AP) --"
 _DATELINE_RE = re.compile(
     r"^(?P<place>[A-Z][A-Z\.'\- ]{1,40}[A-Z\.](?:,\s*[A-Z][A-Za-z\.' ]{1,30}?)?)"
-    r"(?:,\s*(?P<day>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}))?"
-    r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z .&/-]{0,30})\))?\s*(?:-{1,2}|–|—|:)\s+(?=\S)")
+    r"(?:,\s*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s*)?"
+    r"(?P<day>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}))?"
+    r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z .&/-]{0,30})\))?\s*(?:-{1,2}|–|—|:|_)\s+(?=\S)")
 
 
 def _is_chrome_line(line: str) -> bool:
