@@ -312,3 +312,43 @@ def test_polars_when_installed(target):
 def test_open_missing_store(tmp_path: Path):
     with pytest.raises(StoreError, match="no store"):
         parley.open(str(tmp_path / "nothing.duckdb"))
+
+
+def _python(code: str, *args: str, wait: bool = True):
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-c", code, *args]
+    if not wait:
+        return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+def test_other_processes_read_while_writing(target):
+    writer = open_store(target)
+    try:
+        store_articles(writer, [synthetic("x1", "2023-06-01", [("ISR", "EGY", "043")])])
+        read = _python("import sys, parley; print(len(parley.open(sys.argv[1]).events()))", target)
+        assert read.returncode == 0, read.stderr
+        assert read.stdout.strip() == "1"
+        second = _python("import sys; from parley.store import open_store; open_store(sys.argv[1])", target)
+        assert second.returncode != 0 and "one writer at a time" in second.stderr
+    finally:
+        writer.close()
+
+
+def test_duckdb_writer_waits_for_readers(tmp_path):
+    import time
+
+    path = str(tmp_path / "w.duckdb")
+    with open_store(path) as s:
+        store_articles(s, [synthetic("r1", "2023-06-01", [("ISR", "EGY", "043")])])
+    reader = _python("import sys, time, duckdb; c = duckdb.connect(sys.argv[1], read_only=True); print('open', "
+                     "flush=True); time.sleep(1.5); c.close()", path, wait=False)
+    assert reader.stdout.readline().strip() == "open"
+    t0 = time.monotonic()
+    with open_store(path) as s:  # waits for the reader to close, then writes
+        store_articles(s, [synthetic("r2", "2023-06-02", [("ISR", "EGY", "043")])])
+    assert time.monotonic() - t0 < 10
+    assert reader.wait(timeout=30) == 0
+    assert count(path) == 2

@@ -6,9 +6,11 @@ the file. The schema, ingest and queries are shared: see :mod:`.base`.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -28,8 +30,32 @@ def _locked(exc: Exception) -> bool:
     return "lock" in msg or "different configuration" in msg
 
 
+def _snapshot(path: str) -> str:
+    """A read-only copy of the store's last checkpoint, shared by readers until the file changes again."""
+    st = os.stat(path)
+    key = hashlib.sha1(os.path.abspath(path).encode("utf-8")).hexdigest()[:12]
+    folder = os.path.join(tempfile.gettempdir(), "parley-snapshots")
+    os.makedirs(folder, exist_ok=True)
+    name = f"{key}-{st.st_mtime_ns}-{st.st_size}.duckdb"
+    snap = os.path.join(folder, name)
+    if not os.path.exists(snap):
+        part = f"{snap}.{os.getpid()}.part"
+        shutil.copyfile(path, part)
+        os.replace(part, snap)
+        for old in os.listdir(folder):  # older snapshots of this store (open ones stay readable until closed)
+            if old.startswith(key + "-") and old != name and not old.endswith(".part"):
+                try:
+                    os.remove(os.path.join(folder, old))
+                except OSError:
+                    pass
+    return snap
+
+
 class DuckStore(BaseStore):
+    """The DuckDB store. ``lock_wait``: seconds a writer waits for readers in other processes to close."""
+
     backend = "duckdb"
+    lock_wait = 10.0
 
     def __init__(self, path: str | Path, read_only: bool = False):
         super().__init__(str(path), read_only)
@@ -72,14 +98,20 @@ class DuckStore(BaseStore):
 
     def _open_writer(self) -> duckdb.DuckDBPyConnection:
         self._take_lock()
-        try:
-            return duckdb.connect(self.path)
-        except duckdb.Error as exc:
-            self._release_lock()
-            if _locked(exc):
-                raise StoreError(f"store {self.path} is being written by another writer (one writer at a time): "
-                                 f"{exc}") from exc
-            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            try:
+                return duckdb.connect(self.path)
+            except duckdb.Error as exc:
+                if not _locked(exc):
+                    self._release_lock()
+                    raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+                # we hold the writer lock, so readers in other processes have the file open: they are short
+                if time.monotonic() >= deadline:
+                    self._release_lock()
+                    raise StoreError(f"store {self.path} is held open by another process (one writer at a time; "
+                                     f"waited {self.lock_wait:g} s for readers to let go): {exc}") from exc
+                time.sleep(0.1)
 
     def _open_reader(self) -> duckdb.DuckDBPyConnection:
         if not os.path.exists(self.path):
@@ -89,17 +121,18 @@ class DuckStore(BaseStore):
         except duckdb.Error as exc:
             if not _locked(exc):
                 raise StoreError(f"cannot open store {self.path}: {exc}") from exc
-        # a writer holds the file: read its last checkpoint from a private copy, never wait
-        tmp = tempfile.mkdtemp(prefix="parley-snapshot-")
-        snap = os.path.join(tmp, "snapshot.duckdb")
-        try:
-            shutil.copyfile(self.path, snap)
-            con = duckdb.connect(snap, read_only=True)
-        except (OSError, duckdb.Error) as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise StoreError(f"store {self.path} is being written and no snapshot could be read: {exc}") from exc
-        self.snapshot = tmp
-        return con
+        # a writer holds the file: read its last checkpoint from a snapshot copy, never wait
+        last: Exception | None = None
+        for _ in range(3):  # a copy taken during a checkpoint may not open: take another
+            try:
+                snap = _snapshot(self.path)
+                con = duckdb.connect(snap, read_only=True)
+                self.snapshot = snap
+                return con
+            except (OSError, duckdb.Error) as exc:
+                last = exc
+                time.sleep(0.05)
+        raise StoreError(f"store {self.path} is being written and no snapshot could be read: {last}") from last
 
     def _upgrade_then_reopen(self) -> None:
         """A reader of a store older than this parley: upgrade it once (needs a moment of write access)."""
@@ -113,9 +146,7 @@ class DuckStore(BaseStore):
     def _close_connection(self) -> None:
         self.con.close()
         self._release_lock()
-        if self.snapshot:
-            shutil.rmtree(self.snapshot, ignore_errors=True)
-            self.snapshot = None
+        self.snapshot = None
 
     # -- primitives --------------------------------------------------------------------------------------------
     def execute(self, sql: str, params: list[Any] | tuple | None = None) -> None:
