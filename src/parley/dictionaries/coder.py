@@ -220,6 +220,7 @@ class ActorHit:
 class PetrarchCoder:
     def __init__(self, d: PetrarchDictionaries):
         self.d = d
+        self._toks: list[Tok] = []
         self.actor_index: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
         for rec in d.actors:
             for ph in rec.phrases:
@@ -431,7 +432,7 @@ class PetrarchCoder:
                 adjacent = True
                 continue
             if el == "^":
-                pos = pos + 1 if not backwards else pos - 1
+                pos = self._skip_phrase(pos, hits, backwards)
                 adjacent = False
                 continue
             if el in {"+", "$", "%"}:
@@ -479,9 +480,38 @@ class PetrarchCoder:
             adjacent = False
         return True, score, marks
 
+    def _skip_phrase(self, pos: int, hits: list[ActorHit], backwards: bool) -> int:
+        """``^``: skip one noun phrase (determiners and adjectives, then an actor or a run of nouns)."""
+        toks = self._toks
+        step = -1 if backwards else 1
+        i = pos
+        if not backwards:
+            while 0 <= i < len(toks) and toks[i].tag in {"DT", "JJ", "PRP$", "CD"}:
+                i += 1
+            h = next((h for h in hits if h.start == i), None)
+            if h is not None:
+                return h.end
+            start = i
+            while 0 <= i < len(toks) and toks[i].tag.startswith("NN"):
+                i += 1
+            return i if i > start else pos + 1
+        h = next((h for h in hits if h.end - 1 == i), None)
+        if h is not None:
+            i = h.start - 1
+        else:
+            start = i
+            while i >= 0 and toks[i].tag.startswith("NN"):
+                i += step
+            if i == start:
+                i -= 1
+        while i >= 0 and toks[i].tag in {"DT", "JJ", "PRP$", "CD"}:
+            i -= 1
+        return i
+
     def best_pattern(self, s: Sentence, c: Clause, form: Any, hits: list[ActorHit], vend: int
                      ) -> tuple[str, dict[str, int], str]:
         words = s.words
+        self._toks = s.toks
         best: tuple[float, int, VerbPattern | None, dict[str, int]] = (-1.0, 0, None, {})
         upper_words = words[: c.upper[1]]
         for order, p in enumerate(self.patterns.get(form.verb, [])):
@@ -554,6 +584,13 @@ class PetrarchCoder:
             else:
                 idx = [k for k, h in enumerate(hits) if vend <= h.start < c.upper[1]]
                 tgt_hits = self.compound(s, hits, idx[0], c.upper[1]) if idx else []
+            if "+" in marks and "$" not in marks and marks["+"] < len(hits) and hits[marks["+"]].end <= c.verb \
+                    and any(h is hits[marks["+"]] for h in src_hits):
+                # "X noted that Y regretted ...": a target marked before the verb is the clause's subject;
+                # the source is the actor before it
+                before = [k for k, h in enumerate(hits) if h.end <= hits[marks["+"]].start and h.codes]
+                src_hits = [self._merge([hits[before[0]]] + [h for h in hits[before[0] + 1:marks["+"]]
+                                                             if not h.codes])] if before else []
             if "$" not in marks and "+" not in marks and self._passive(s, c):
                 by = [k for k, h in enumerate(hits) if vend <= h.start < c.upper[1]
                       and s.toks[h.start - 1].word == "BY"]
