@@ -383,6 +383,7 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> tuple[int, int] | None:
     via_loc_prep = False
     siblings = {c.i for c in verb.children if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}}
     gov = verb.head if verb.dep_ in {"conj", "xcomp"} and verb.head is not verb else None
+    prev = tok
     for _ in range(30):
         h = tok.head
         d = tok.dep_
@@ -390,15 +391,18 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> tuple[int, int] | None:
             return hops, steps
         if tok.i in siblings or (gov is not None and tok.i == gov.i):
             # a coordinated predicate shares the place only through its own locative
-            return (hops + 1, steps) if via_loc_prep and steps <= 4 else None
+            own = prev.dep_ == "prep" and prev.lower_ in LOC_PREPS or prev.dep_ in {"dobj", "obj"}
+            return (hops + 1, steps) if via_loc_prep and own and steps <= 8 else None
         if h is tok:  # reached the sentence root without meeting the predicate
             return None
         steps += 1
         if d in _CLAUSE_DEPS:
-            marks = {c.lower_ for c in tok.children if c.dep_ == "mark"}
+            marks = {c.lower_ for c in tok.children if c.dep_ == "mark" or c.dep_ == "advmod" and c.tag_ == "WRB"}
             if d == "advcl" and h.i == verb.i and not marks & _ADVCL_MARKS_OUT and (
                     tok.tag_ in {"VBG", "VBN"} or marks & {"when", "as", "while", "after"}):
                 hops += 1  # "..., hiding in a hole in Al-Dawr"; "killed when militants hit Jumla"
+            elif d == "xcomp" and h.i == verb.i and tok.tag_ == "VBG":
+                hops += 1  # "killed fighting in the town of Qusayr"
             elif d == "acl" and (tok.lower_ in EVENT_NOUNS or tok.tag_ in {"VBN", "VBG"}):
                 hops += 1  # "a taxi parked in the center of Florencia"
             else:
@@ -433,7 +437,9 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> tuple[int, int] | None:
             if h.i == verb.i:
                 lemma = verb.lemma_.lower()
                 ok = (via_loc_prep and lemma not in TOPIC_VERBS) or tok.lower_ in PLACE_NOUNS or (
-                    tok is place_root and m.strong and lemma in LOC_OBJECT_VERBS) or (
+                    tok is place_root and lemma in LOC_OBJECT_VERBS and (
+                        m.strong or (lemma in PLACE_OBJECT_VERBS and m.place is not None
+                                     and m.ent not in {"PERSON", "ORG"}))) or (
                     tok is not place_root and lemma in PLACE_OBJECT_VERBS)
                 if not ok:
                     return None
@@ -443,6 +449,7 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> tuple[int, int] | None:
         elif d in {"dative", "npadvmod", "nummod", "det", "attr"}:
             return None
         # prep, agent, appos, conj (of nouns), advmod: continue upwards
+        prev = tok
         tok = h
     return None
 
