@@ -220,3 +220,17 @@ def test_import_phoenix_reports_problems_with_lines(shared_dir: Path, tmp_path: 
                            tmp_path / "ph")
     assert t.counts["orgs"] + t.counts["people"] > 1000
     assert d.problems and all(":" in str(p) and ".txt:" in str(p) for p in d.problems)
+
+
+def test_petrarch_unit_suite_floor_and_categories(shared_dir: Path):
+    """The PETRARCH functional suite with its own dictionaries, structure from the records' parses."""
+    from parley.eval import EvalContext
+    from parley.eval.petrarch_unit import CATEGORIES, evaluate
+
+    m = evaluate(EvalContext(shared=shared_dir, dictionaries=shared_dir / "gold" / "petrarch_unit_tests"))
+    assert m["records"] == 284
+    assert m["pass_rate"] >= 0.90, m
+    assert m["pass_rate_dyadic_records"] >= 0.95, m
+    for c in CATEGORIES:
+        assert f"{c}_passed" in m
+    assert m["ERROR_passed"] == "7/7"  # discards and unreadable parses are reported as such
