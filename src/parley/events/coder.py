@@ -62,12 +62,15 @@ _PERSON_PRON = {"he", "she"}
 _SPEECH = {"say", "tell", "state", "announce", "declare", "add", "claim", "insist", "report", "note", "stress",
            "warn", "write", "explain", "assert", "reiterate", "confirm", "indicate", "suggest", "argue", "believe",
            "think", "reply", "respond", "acknowledge", "admit", "emphasize", "emphasise", "told", "remark"}
+_SPEECH_NOUNS = {"statement", "reminder", "warning", "message", "letter", "declaration", "communique", "note",
+                 "demand", "call", "appeal", "ultimatum", "insistence", "announcement", "resolution"}
 _FUTURE = {"will", "would", "shall", "'ll", "wo"}
 _HYPO = {"could", "might", "may"}
 _OBLIG = {"must", "should"}
 _PAIR_NOUNS = {"leader", "side", "country", "nation", "president", "government", "minister", "party", "state",
                "head", "counterpart", "delegation", "neighbor", "neighbour"}
 _DOC_HINT_DEPS = {"relcl", "acl"}
+_LOCATIVE_TARGET_ROOTS = {"13", "15", "17", "18", "19", "20"}
 _LIGHT_DEPS = {"dobj", "attr", "nsubjpass", "pobj"}
 
 
@@ -104,6 +107,7 @@ class EventCoder:
         self.carry_over = bool(getattr(options, "carry_over", True))
         self.frames = frames or FrameTable.load(ontology)
         self._speech_lemmas = _SPEECH
+        self._coded_i: set[int] = set()
 
     # -- actors around a token ----------------------------------------------------------------
     @staticmethod
@@ -302,6 +306,20 @@ class EventCoder:
             break
         return None, False
 
+    def clause_subject(self, tok: Any) -> Any | None:
+        """Subject of a verb, or for a noun ("its demand", "issued a reminder") its possessor or light verb's subject."""
+        if tok.pos_ in {"NOUN", "PROPN"}:
+            for c in tok.children:
+                if c.dep_ == "poss" and c.lower_ not in {"its", "their", "his", "her"}:
+                    return c
+            h = tok.head
+            if h is not tok and h.pos_ in {"VERB", "AUX"}:
+                s, passive = self.subject_of(h)
+                return None if passive else s
+            return None
+        s, passive = self.subject_of(tok)
+        return None if passive else s
+
     @staticmethod
     def _aux(v: Any) -> set[str]:
         return {c.lower_ for c in v.children if c.dep_ in {"aux", "auxpass"}}
@@ -329,6 +347,12 @@ class EventCoder:
                 t = t.head
             else:
                 break
+        if t.dep_ in {"acl", "ccomp", "xcomp"} and t.head.pos_ == "NOUN":
+            # "its demand that Israel ease ...", "a threat to impose ...", "a promise to send ..."
+            f = self.frames.verb_frame(t.head.lemma_.lower())
+            if f in {"intent", "threat", "refusal", "appeal", "demand"} and t.head.lemma_.lower() not in {"plan", "order"}:
+                return t.head, f
+            return None, None
         if t.dep_ in {"xcomp", "ccomp"} or (t.dep_ in _OBJ and t.tag_ == "VBG") or t.dep_ == "pcomp":
             g = t.head
             if t.dep_ == "pcomp" and g.dep_ == "prep":
@@ -356,6 +380,8 @@ class EventCoder:
             if t.dep_ == "conj" and t.head is not t:
                 t = t.head
                 continue
+            if t.dep_ in {"acl", "ccomp"} and t.head.pos_ == "NOUN" and t.head.lemma_.lower() in _SPEECH_NOUNS:
+                return t.head  # "a reminder to Iraq that it must cooperate"
             if t.dep_ == "ccomp" or (t.dep_ == "parataxis"):
                 g = t.head
                 if t.dep_ == "parataxis":
@@ -415,6 +441,16 @@ class EventCoder:
                     c.fact, c.why = False, "hypothetical"
                     continue
                 eff = frame
+                if gaux & _OBLIG and frame in {"intent", "threat"}:
+                    # "the US must be ready to mediate", said X → X demands it of the US
+                    spk = self._speech_head(gov, by_i)
+                    if spk is not None and not (gneg or neg):
+                        c.source_tok = self.clause_subject(spk)
+                        c.target_override = next((x for x in gov.children if x.dep_ in _SUBJ), None)
+                        self._apply_frame(c, "demand", spk, by_i, keep_unmapped=True)
+                    else:
+                        c.fact, c.why = False, "obligation (not a fact)"
+                    continue
                 if gneg or neg:
                     if frame in {"intent", "threat"}:
                         eff = "refusal"
@@ -431,12 +467,16 @@ class EventCoder:
                 continue
             if aux & _FUTURE or self._going_to(v):
                 self._apply_frame(c, "refusal" if neg else "intent", None, by_i)
+                if not neg and c.fact and self._has_unless(v):
+                    # "X will withdraw its force unless Y ...": an ultimatum, coded as a threat
+                    if c.code[:2] != "13":
+                        c.rule = f"{c.rule} + 'unless' condition → 130"
+                        c.code = "130"
                 continue
             if aux & _OBLIG or self._has_to(v):
                 spk = self._speech_head(v, by_i)
                 if spk is not None and not neg:
-                    subj, _ = self.subject_of(spk)
-                    c.source_tok = subj
+                    c.source_tok = self.clause_subject(spk)
                     own_subj = next((x for x in v.children if x.dep_ in _SUBJ), None)
                     c.target_override = own_subj
                     self._apply_frame(c, "demand", spk, by_i, keep_unmapped=True)
@@ -447,6 +487,11 @@ class EventCoder:
                 c.fact, c.why = False, "negated"
                 continue
         return clauses
+
+    @staticmethod
+    def _has_unless(v: Any) -> bool:
+        return any(ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in ch.children)
+                   for ch in v.children)
 
     @staticmethod
     def _going_to(v: Any) -> bool:
@@ -462,6 +507,11 @@ class EventCoder:
     def _apply_frame(self, c: Clause, frame: str, gov: Any | None, by_i: dict[int, Clause],
                      keep_unmapped: bool = False) -> None:
         mapped = self.frames.map(frame, c.code)
+        if mapped is None and frame in {"appeal", "demand"} and c.code[:2] not in {"02", "10"}:
+            # an appeal/demand for an action with no specific code: the generic appeal/demand
+            mapped = ("020" if frame == "appeal" else "100", "generic")
+        if mapped is not None and c.code[:2] in {"02", "10", "13"} and frame in {"appeal", "demand", "threat"}:
+            mapped = (c.code, "kept")
         gclause = by_i.get(gov.i) if gov is not None else None
         if mapped is None:
             if gov is None:
@@ -481,7 +531,7 @@ class EventCoder:
         if gov is not None:
             if frame in {"appeal", "demand"}:
                 if c.source_tok is None:
-                    c.source_tok, _ = self.subject_of(gov)
+                    c.source_tok = self.clause_subject(gov)
                 if c.target_override is None:
                     own = next((x for x in c.pred.children if x.dep_ in _SUBJ), None)
                     gobj = next((x for x in gov.children if x.dep_ in _OBJ or x.dep_ == "dative"), None)
@@ -627,6 +677,22 @@ class EventCoder:
             got = self.actors_at(passive_target, idx)
         if not got and c.governor is not None and c.frame in {"intent", "threat", "refusal"}:
             got = self._default_targets(c.governor, idx)
+        if not got:
+            for ch in v.children:  # "threatened to ban X" when "ban" itself is not coded
+                if ch.dep_ == "xcomp" and ch.i not in self._coded_i:
+                    got = self._default_targets(ch, idx)
+                    if got:
+                        break
+        if not got and c.code[:2] in _LOCATIVE_TARGET_ROOTS:
+            # "imposed a curfew in Algiers": the place is the target of coercion and force
+            for t in [v] + [ch for ch in v.children if ch.dep_ == "xcomp"]:
+                for p in self._prep_children(t):
+                    if p.lower_ == "in":
+                        pobj = self._pobj(p)
+                        if pobj is not None:
+                            got = [(m, a) for m, a in self.actors_at(pobj, idx) if m.kind in {"country", "metonym"}]
+                            if got:
+                                return got
         if not got and c.code[:2] == "13":
             for t in (v, c.governor):
                 if t is None:
@@ -653,6 +719,18 @@ class EventCoder:
                 got = self.actors_at(c, idx)
                 if got:
                     return got
+        if dobj is not None and dobj is not v.head:
+            # "rejected calls by X", "welcomed X's statement": the author of the object
+            for ch in dobj.children:
+                if ch.dep_ == "poss" and ch.lower_ not in {"its", "their", "his", "her"}:
+                    got = self.actors_at(ch, idx)
+                    if got:
+                        return got
+                if ch.dep_ == "prep" and ch.lower_ == "by" and "by" not in preps:
+                    pobj = self._pobj(ch)
+                    got = self.actors_at(pobj, idx) if pobj is not None else []
+                    if got:
+                        return got
         holders = [v] + ([dobj] if dobj is not None else [])
         for prep_word in preps:
             for holder in holders:
@@ -676,6 +754,7 @@ class EventCoder:
         memory = memory or _Memory([], sent_index)
         clauses = self.analyse(sent, idx)
         by_i = {c.pred.i: c for c in clauses}
+        self._coded_i = set(by_i)
         # a nominal predicate that is the object of a coded verb is that verb's event
         for c in clauses:
             if c.pred.pos_ in {"NOUN", "PROPN"}:
