@@ -229,7 +229,8 @@ fringes environs surroundings battlefield battlefields settlement settlements ho
 offices headquarters building buildings hospital school mosque church temple plant factory site university
 prison jail station ministry parliament palace home house airbase installations installation facility
 facilities terminal terminals bridge river lake sea harbour harbor beach farm farms oilfield oilfields
-crossing peninsula sector district's basin stadium square's village's downtown
+crossing peninsula sector basin stadium downtown museum restaurant shop cafe mall gate gates
+embankment wharf junction road
 """.split())
 EVENT_NOUNS = frozenset("""
 campaign offensive attack attacks assault clashes clash fighting fight battle battles bombing bombings raid raids
@@ -246,6 +247,10 @@ VERB_ONLY_PREPS = frozenset({"from", "to", "into"})
 # nouns that name a place by apposition or "of" ("the town of Bakwa"; not "the house of Jamil")
 GEO_NOUNS = PLACE_NOUNS - frozenset("""
 house home office offices building buildings headquarters embassy consulate hotel ministry parliament palace
+""".split())
+FACILITY_NOUNS = frozenset("""
+airport square museum hospital school university stadium bridge camp base mosque church temple palace prison
+market gate gorge valley hotel embassy
 """.split())
 # verbs whose direct object is a place they act on ("captured Badme", "patrolled Manger Square")
 PLACE_OBJECT_VERBS = frozenset("""
@@ -356,6 +361,11 @@ def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
         person = ent_type == "PERSON" and (j - i > 1 or titled)
         by_noun = _named_by_noun(root)
         acronym = span.text.isupper() and len(span.text) <= 5
+        if j - i > 1 and root.lower_ in FACILITY_NOUNS and not person:
+            # a named facility: "Bardo Museum", "Baghdad International Airport", "Manger Square"
+            out.append(PlaceMention(i, j, span.text, "FAC", by_noun=True, ent=ent_type))
+            i = i_next
+            continue
         if by_noun or (known and not titled and not person and not acronym):
             out.append(PlaceMention(i, j, span.text, "GAZ", by_noun=by_noun, ent=ent_type))
         elif not person and not titled and not acronym and span.text[:1].isupper() and \
@@ -419,7 +429,7 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> tuple[int, int] | None:
                         or gov_of_prep.pos_ in {"VERB", "AUX"}:
                     return None
             elif p in VERB_ONLY_PREPS:
-                if gov_of_prep.i != verb.i:
+                if gov_of_prep.i != verb.i and not (p == "to" and gov_of_prep.lower_ in PLACE_NOUNS):
                     return None
             elif p not in LOC_PREPS and p not in {"during", "amid", "after", "with", "for", "by"}:
                 return None
