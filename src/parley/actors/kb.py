@@ -277,6 +277,7 @@ class KnowledgeBase:
 
     def _load_agents(self, path: str, text: str) -> None:
         seen: dict[str, int] = {}
+        generated: list[tuple[str, Entry]] = []
         for line, row in _rows(Path(path), text, ["sector", "phrases"]):
             code = row["sector"]
             if not _AGENT_CODE_RE.match(code):
@@ -294,15 +295,41 @@ class KnowledgeBase:
                                        path=path, line=line)
                 seen[low] = line
                 self.add_phrase(phrase, entry, fold=True)
-                for plural in _plurals(low):
-                    if plural not in seen:
-                        self.add_phrase(plural, entry, fold=True)
+                for form in _plurals(low) + _singulars(low):
+                    generated.append((form, entry))
+        # regular plurals of singular phrases and singulars of plural ones ("soldiers" → "soldier"), only
+        # where no line lists that form itself
+        for form, entry in generated:
+            if form not in seen and " ".join(form.split()) not in self.folded:
+                self.add_phrase(form, entry, fold=True)
 
     def iter_phrases(self) -> Iterable[tuple[str, bool]]:
         for p in self.phrases:
             yield p, False
         for p in self.folded:
             yield p, True
+
+
+_NOT_PLURAL = {"news", "arms", "means", "series", "species", "police", "people", "forces", "politics",
+               "headquarters", "services", "affairs", "relations", "customs", "elections"}
+
+
+def _singulars(phrase: str) -> list[str]:
+    words = phrase.split()
+    last = words[-1]
+    if not last.isalpha() or len(last) < 4 or last in _NOT_PLURAL or last.endswith(("ss", "us", "is", "ics")):
+        return []
+    if last.endswith("ies"):
+        sg = last[:-3] + "y"
+    elif last.endswith("men"):
+        sg = last[:-3] + "man"
+    elif last.endswith(("ches", "shes", "xes")):
+        sg = last[:-2]
+    elif last.endswith("s"):
+        sg = last[:-1]
+    else:
+        return []
+    return [" ".join(words[:-1] + [sg])]
 
 
 def _plurals(phrase: str) -> list[str]:
