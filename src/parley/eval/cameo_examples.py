@@ -13,7 +13,7 @@ import csv
 from typing import Any
 
 from . import Accuracy, EvalContext
-from .plover_gsr import _depth, find_coder
+from .plover_gsr import find_coder
 
 GOLD = ("gold", "cameo_codebook", "cameo_codebook_derived.csv")
 
@@ -26,21 +26,15 @@ def example_text(raw: str) -> str:
 
 def primary_codes(art: Any, coder: Any) -> tuple[str | None, str | None, set[str]]:
     """(code of the primary event, code of the primary factual predicate, all event codes)."""
-    doc = art.doc
-    best = None
-    for e in art.events:
-        key = (_depth(doc[e.verb_index]) if doc is not None and e.verb_index >= 0 else 99, e.verb_index, e.cameo)
-        if best is None or key < best:
-            best = key
-    pbest = None
-    if coder is not None and doc is not None:
-        for cl in coder.clauses(art):
-            if not cl.fact:
-                continue
-            key = (_depth(cl.pred), cl.pred.i, cl.code)
-            if pbest is None or key < pbest:
-                pbest = key
-    return (best[2] if best else None), (pbest[2] if pbest else None), {e.cameo for e in art.events}
+    from ..events.coder import primary_clause
+
+    codes = {e.cameo for e in art.events}
+    if coder is None or art.doc is None:
+        return None, None, codes
+    clauses = coder.clauses(art)
+    main = primary_clause(clauses, with_events=True)
+    pmain = primary_clause(clauses, with_events=False)
+    return (main.code if main else None), (pmain.code if pmain else None), codes
 
 
 def evaluate(ctx: EvalContext) -> dict[str, Any]:

@@ -8,7 +8,8 @@ Scoring, per sentence:
   have no PLOVER event: they are outside this scoring and neither help nor hurt. Any event on a
   record without a gold event would be a false positive.
 * **event type accuracy** (``plover_accuracy``) — the PLOVER event of the sentence's *primary*
-  event (the coded event whose predicate is nearest the root of the parse, then the leftmost)
+  event (the coded clause whose predicate is nearest the root of the parse, then the leftmost; a
+  report such as "announced" gives way to a coded clause it governs)
   equals the gold event. When no event had a codeable actor, the primary *predicate* (the clause
   the lexicon matched, coded as a fact) gives the type, as an event classifier would;
   ``plover_accuracy_events`` counts only coded events.
@@ -75,14 +76,6 @@ def gold_tuples(rec: dict[str, Any]) -> set[tuple[str | None, str | None, str | 
     return out
 
 
-def _depth(tok: Any) -> int:
-    d = 0
-    while tok.head is not tok and d < 50:
-        tok = tok.head
-        d += 1
-    return d
-
-
 def _actor_country(actor: Any) -> str | None:
     if actor is None:
         return None
@@ -91,29 +84,20 @@ def _actor_country(actor: Any) -> str | None:
 
 def predicted(art: Any, coder: Any) -> tuple[set, str | None, str | None]:
     """(tuples, primary event type from events, primary event type from predicates)."""
-    doc = art.doc
+    from ..events.coder import primary_clause
+
     tuples: set[tuple[str | None, str | None, str | None]] = set()
-    best: tuple[int, int, str] | None = None
     for e in art.events:
         ev = (e.plover or {}).get("event")
-        if not ev:
-            continue
-        tuples.add((_actor_country(e.source), _actor_country(e.target), ev))
-        key = (_depth(doc[e.verb_index]) if doc is not None and e.verb_index >= 0 else 99, e.verb_index, ev)
-        if best is None or key < best:
-            best = key
-    pred_best: tuple[int, int, str] | None = None
-    if coder is not None and doc is not None:
-        for cl in coder.clauses(art):
-            if not cl.fact:
-                continue
-            ev = coder.ontology[cl.code].plover_event if cl.code in coder.ontology else None
-            if not ev:
-                continue
-            key = (_depth(cl.pred), cl.pred.i, ev)
-            if pred_best is None or key < pred_best:
-                pred_best = key
-    return tuples, (best[2] if best else None), (pred_best[2] if pred_best else None)
+        if ev:
+            tuples.add((_actor_country(e.source), _actor_country(e.target), ev))
+    if coder is None or art.doc is None:
+        return tuples, None, None
+    clauses = [c for c in coder.clauses(art) if coder.ontology[c.code].plover_event]
+    main = primary_clause(clauses, with_events=True)
+    pmain = primary_clause(clauses, with_events=False)
+    name = (lambda c: coder.ontology[c.code].plover_event if c is not None else None)
+    return tuples, name(main), name(pmain)
 
 
 def find_coder(pipeline: Any) -> Any:

@@ -70,6 +70,9 @@ _OBLIG = {"must", "should"}
 _PAIR_NOUNS = {"leader", "side", "country", "nation", "president", "government", "minister", "party", "state",
                "head", "counterpart", "delegation", "neighbor", "neighbour"}
 _DOC_HINT_DEPS = {"relcl", "acl"}
+_QUANTITY_NOUNS = {"ton", "tonne", "amount", "number", "lot", "million", "billion", "thousand", "hundred", "dozen",
+                   "batch", "worth", "kg", "kilogram", "package", "consignment", "load", "quantity", "portion", "part",
+                   "series", "round", "wave", "set", "total", "sum", "bundle", "supply", "shipment"}
 _LOCATIVE_TARGET_ROOTS = {"13", "15", "17", "18", "19", "20"}
 _LIGHT_DEPS = {"dobj", "attr", "nsubjpass", "pobj"}
 
@@ -248,6 +251,13 @@ class EventCoder:
     def _dobj(v: Any) -> Any | None:
         for c in v.children:
             if c.dep_ in _OBJ:
+                if c.lemma_.lower() in _QUANTITY_NOUNS or c.pos_ == "NUM":
+                    # "provide 25,000 tons of food aid": the object is what the quantity counts
+                    for p in c.children:
+                        if p.dep_ == "prep" and p.lower_ == "of":
+                            for o in p.children:
+                                if o.dep_ == "pobj":
+                                    return o
                 return c
         if v.tag_ == "VBN" and v.dep_ in {"acl", "amod"} and v.head.pos_ in {"NOUN", "PROPN"}:
             return v.head  # "the sanctions imposed on Syria": the modified noun is the object
@@ -298,7 +308,13 @@ class EventCoder:
                     return prev, False
             if t.dep_ in {"xcomp", "conj", "advcl", "acl", "acomp", "pcomp"} and t.head is not t:
                 if t.dep_ == "acl" and t.head.pos_ in {"NOUN", "PROPN"}:
-                    return None, False  # "a resolution threatening ...": no subject of its own
+                    n = t.head
+                    if n.dep_ in _OBJ | {"attr"} and n.head is not n and n.head.pos_ in {"VERB", "AUX"}:
+                        t = n.head  # "X issued a declaration demanding ...": X
+                        continue
+                    if n.dep_ in _SUBJ:
+                        return n, False  # "a resolution threatening ...": the noun (document sources apply)
+                    return None, False
                 t = t.head
                 if t.dep_ == "prep":  # "... by quoting": prep → its head
                     t = t.head
@@ -755,12 +771,19 @@ class EventCoder:
         clauses = self.analyse(sent, idx)
         by_i = {c.pred.i: c for c in clauses}
         self._coded_i = set(by_i)
-        # a nominal predicate that is the object of a coded verb is that verb's event
+        # a nominal predicate that is the object of a coded verb is that verb's event, unless the verb's
+        # pattern is a bare head ("declared a ceasefire": the ceasefire is the event, the verb light)
         for c in clauses:
             if c.pred.pos_ in {"NOUN", "PROPN"}:
                 h = c.pred.head
                 if h is not c.pred and h.i in by_i and by_i[h.i].pred.pos_ not in {"NOUN", "PROPN"}:
-                    c.fact, c.why = False, f"object of coded verb '{h.text}'"
+                    hc = by_i[h.i]
+                    if (c.pred.dep_ in _OBJ and hc.pattern.specificity == 0 and c.pattern.code[:2] != "01"
+                            and hc.frame is None and hc.fact):
+                        hc.fact, hc.why = False, f"light verb of '{c.pred.text}'"
+                        hc.superseded_by = c
+                    elif c.fact:
+                        c.fact, c.why = False, f"object of coded verb '{h.text}'"
         seen: set[tuple[str, str, str]] = set()
         for c in clauses:
             if c.fact:
@@ -870,6 +893,31 @@ class EventCoder:
             events.extend(self.code_sentence(sent, si, idx, article.id, _Memory(by_sent, si)))
         article.events = events
         return article
+
+
+def _depth(tok: Any) -> int:
+    d = 0
+    while tok.head is not tok and d < 50:
+        tok = tok.head
+        d += 1
+    return d
+
+
+def primary_clause(clauses: list[Clause], with_events: bool = True) -> Clause | None:
+    """The sentence's main coded clause: nearest the root of the parse, then leftmost; a report
+    (root 01 or ``!speech``) gives way to a coded clause it governs."""
+    cands = [c for c in clauses if c.fact and (c.events or not with_events)]
+    if with_events:
+        cands = [c for c in cands if any("dropped" not in e.flags for e in c.events)]
+
+    def is_report(c: Clause) -> bool:
+        return c.code[:2] == "01" or "speech" in c.pattern.flags
+
+    keep = [c for c in cands if not (is_report(c) and any(
+        d is not c and not is_report(d) and EventCoder._under(d.pred, c.pred) for d in cands))]
+    if not keep:
+        return None
+    return min(keep, key=lambda c: (_depth(c.pred), c.pred.i))
 
 
 def _prev_noun(v: Any) -> Any | None:
