@@ -338,6 +338,7 @@ def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
                 out.append(PlaceMention(s, e, doc[s:e].text, ent.label_, by_noun=_named_by_noun(doc[s:e].root),
                                         ent=ent.label_))
                 taken.update(range(s, e))
+    ent_of = {t: ent for ent in sent.ents for t in range(ent.start, ent.end)}
     # maximal runs of proper nouns (with inner hyphens and slashes: "Al-Bayaa", "Sere Kaniye/Ras al-Ain")
     i = sent.start
     while i < sent.end:
@@ -352,7 +353,11 @@ def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
         span = doc[i:j]
         ent_type = doc[i].ent_type_
         i_next = j
-        if ent_type in _NOT_PLACE_ENTS:
+        ent = ent_of.get(i)
+        if ent_type in _NOT_PLACE_ENTS or (
+                ent is not None and ent.label_ in {"ORG", "PERSON"}
+                and (_strip_det(doc, ent.start, ent.end)[0] < i or ent.end > j)):
+            # part of a longer organisation or person name ("University of California")
             i = i_next
             continue
         root = span.root
