@@ -126,3 +126,12 @@ def test_historical_days_option(pipeline, code_text):
     assert art.events and all(e.historical for e in art.events)
     EventDater(pipeline.options.with_overrides(historical_days=1000))(art)
     assert all(not e.historical for e in art.events)
+
+
+def test_code_undated_option(pipeline, code_text):
+    from parley.when import EventDater
+
+    art = code_text("Russia and China held talks on Monday.")
+    assert art.date is None and art.events and all(e.date is None and e.date_source == "none" for e in art.events)
+    EventDater(pipeline.options.with_overrides(code_undated=False))(art)
+    assert art.events == [] and any("code_undated" in w for w in art.warnings)

@@ -393,10 +393,16 @@ class EventDater:
 
     def __init__(self, options: Any):
         self.historical_days = options.historical_days
+        self.code_undated = options.code_undated
 
     def __call__(self, article: Any) -> Any:
         from .actors.resolve import actor_at
 
+        if not article.date and not self.code_undated:
+            if article.events:
+                article.warnings.append("no publication date: events not kept (option code_undated)")
+            article.events = []
+            return article
         doc = article.doc
         day = article.dateline.get("day") if article.dateline else None
         kept = []
