@@ -200,3 +200,21 @@ def test_ngec_actor_expectations_offline(shared_dir):
     assert m["sector_accuracy"] >= 0.38, m
     # unknown strings stay unknown (no fuzzy false positives): the "code is None" asserts pass
     assert m["other_accuracy"] >= 0.85, m
+
+
+def test_places_give_agents_their_country(code_text, tmp_path):
+    from parley.where import Gazetteer
+
+    art = code_text("Shanghai police detained two activists on Monday.", "2022-04-01")
+    police = next(x for x in art.mentions if "police" in x.text)
+    assert police.actor.code == "CHNCOP" and "+place" in police.actor.entry
+    r = ActorResolver(KnowledgeBase.load(), gazetteer=Gazetteer.load())
+    assert r.resolve_text("Mariupol").country == "UKR"
+    assert r.resolve_text("TEHRAN").country == "IRN"
+    assert r.resolve_text("Zxqvland police").country == ""
+
+
+def test_country_inside_a_longer_agent_phrase(tmp_path):
+    kb = KnowledgeBase.load(extra=[_write_kb(tmp_path / "kb", agents="ELI\tformer Kremlin aide\n")])
+    got = ActorResolver(kb).resolve_text("a former Kremlin aide")
+    assert (got.country, got.code_1) == ("RUS", "ELI")

@@ -59,7 +59,7 @@ class Pipeline:
         if self.res.gazetteer is None:
             self.res.gazetteer = Gazetteer.load()
         self.stages: list[Callable[[Article], Article]] = [
-            ActorResolver(self.res.kb, carry_over=self.options.carry_over),
+            ActorResolver(self.res.kb, carry_over=self.options.carry_over, gazetteer=self.res.gazetteer),
             EventCoder(self.res.lexicon, self.res.ontology, self.options),
             EventDater(self.options),
             EventLocator(self.res.gazetteer),

@@ -108,9 +108,10 @@ class ActorResolver:
     assigns = ("mentions",)
     requires = ("doc", "date")
 
-    def __init__(self, kb: KnowledgeBase, carry_over: bool = False):
+    def __init__(self, kb: KnowledgeBase, carry_over: bool = False, gazetteer: Any = None):
         self.kb = kb
         self.carry_over = carry_over
+        self.gazetteer = gazetteer  # where.Gazetteer: "Shanghai police" → CHNCOP
         self._exact = ahocorasick.Automaton()
         self._exact_table: dict[str, list[Entry]] = {}
         for phrase, entries in kb.phrases.items():
@@ -158,7 +159,30 @@ class ActorResolver:
             if m.start >= last_end:
                 chosen.append(m)
                 last_end = m.end
+        # a country named inside a longer agent phrase ("former White House official") still counts
+        nested = []
+        for c in chosen:
+            if c.entry.kind != "agent":
+                continue
+            inner = [m for m in found if c.start <= m.start and m.end <= c.end and m is not c
+                     and m.entry.kind in {"country", "adjective", "metonym"}]
+            if inner:
+                best = max(inner, key=lambda m: m.end - m.start)
+                nested.append(Piece(best.start, best.end, best.entry, best.surface))
+        if nested:
+            chosen = sorted(chosen + nested, key=lambda m: (m.start, -(m.end - m.start)))
         return chosen
+
+    def place_country(self, name: str) -> str | None:
+        """ISO3 of a city or region named ``name`` (gazetteer), or None."""
+        g = self.gazetteer
+        if g is None or not name or not name[:1].isupper():
+            return None
+        cands = [p for p in g.candidates(name) if p.kind in {"city", "admin1", "region"} and p.country]
+        if not cands:
+            return None
+        best = max(cands, key=lambda p: p.population)
+        return g.iso3.get(best.country, None)
 
     def _raw_matches(self, doc: Any) -> list[tuple[int, int, list[Entry], str]]:
         """Token-aligned phrase matches (start_tok, end_tok, entries, surface)."""
@@ -253,7 +277,29 @@ class ActorResolver:
             if mention is not None:
                 mentions.append(mention)
         self._titled_context(doc, mentions)
+        self._place_agents(doc, mentions)
         return mentions
+
+    def _place_agents(self, doc: Any, mentions: list[Mention]) -> None:
+        """"Shanghai police", "Kano State government": a place right before an agent gives its country."""
+        if self.gazetteer is None:
+            return
+        ents = {e.end: e for e in getattr(doc, "ents", ()) if e.label_ in {"GPE", "LOC", "FAC"}}
+        for m in mentions:
+            if m.actor.country or m.kind != "agent":
+                continue
+            end = m.start
+            if end > 0 and doc[end - 1].text in {"'s", "’s"}:
+                end -= 1
+            ent = ents.get(end)
+            if ent is None:
+                continue
+            iso = self.place_country(ent.text)
+            if iso:
+                m.actor = Actor(code=iso + (m.actor.code or ""), country=iso, sector=m.actor.sector,
+                                text=doc[ent.start:m.end].text, entry=m.actor.entry + "+place")
+                m.start = ent.start
+                m.text = m.actor.text
 
     def _add_people(self, doc: Any, matches: list[tuple[int, int, list[Entry], str]]
                     ) -> list[tuple[int, int, list[Entry], str]]:
@@ -332,6 +378,8 @@ class ActorResolver:
         from the person's role, the organisation, or the agent nouns (context agents fill in when the
         string has none). Unknown strings give an empty resolution.
         """
+        if text.isupper() and len(text) > 3:
+            text = text.title()  # "TEHRAN" → "Tehran": names are matched case-sensitively
         pieces = self._char_matches(text)
         entries = [p.entry for p in pieces]
         if not any(e.kind == "person" for e in entries):
@@ -353,6 +401,16 @@ class ActorResolver:
                     code = ccountry + code
                 elif not code:
                     code = ccode
+        if not country and self.gazetteer is not None:
+            covered = [(p.start, p.end) for p in pieces]
+            for m in re.finditer(r"[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2}", fold_text(text)):
+                if any(a <= m.start() < b for a, b in covered):
+                    continue
+                iso = self.place_country(m.group(0))
+                if iso:
+                    country = iso
+                    code = iso + code if code and code[:3] not in {"IGO", "NGO", "MNC"} else (code or iso)
+                    break
         secs = sectors_of(code, country) if code else []
         if country and country in {"IGO", "NGO", "MNC"} and secs and secs[0] == country:
             pass

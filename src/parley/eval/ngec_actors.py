@@ -56,18 +56,30 @@ class Adapter:
         res = self.r.resolve_text(str(text), TODAY)
         if not res.code:
             return None
+        from ..actors.kb import _singulars
+
+        last = res.pattern.split("+")[-1].lower() if res.pattern else ""
         return {"country": res.country, "code_1": res.code_1, "code_2": res.code_2,
-                "pattern": res.pattern.split("+")[-1].lower() if res.pattern else ""}
+                "pattern": (_singulars(last) or [last])[0] if last else ""}
 
     def search_nat(self, text: Any, *_: Any, **__: Any) -> tuple[str, str]:
-        res = self.r.resolve_text(str(text), TODAY)
-        if res.country and res.rest != str(text):
-            rest = str(text)
-            for word in ("an ", "a ", "the ", "An ", "A ", "The "):
-                if rest.startswith(word):
-                    rest = rest[len(word):]
-            return res.country, _strip_nat(str(text), res.pattern)
-        return res.country, "" if res.country else str(text)
+        """(country, the text without its country words and leading article)."""
+        text = str(text)
+        res = self.r.resolve_text(text, TODAY)
+        if not res.country:
+            return "", text
+        rest = text
+        for piece in res.pattern.split("+"):
+            if piece and res.country:
+                rest = rest.replace(piece, "", 1) if self._is_country_piece(piece) else rest
+        for art in ("an ", "a ", "the ", "An ", "A ", "The "):
+            if rest.startswith(art):
+                rest = rest[len(art):]
+        return res.country, rest.strip()
+
+    def _is_country_piece(self, piece: str) -> bool:
+        got = self.r.resolve_text(piece, TODAY)
+        return bool(got.country) and not got.code_1
 
     def query_wiki(self, *_: Any, **__: Any) -> dict[str, str]:
         return {}
@@ -81,16 +93,6 @@ def _org_country(res: Any) -> str:
     if res.code.startswith("IGOUNO"):
         return "UNO"
     return res.country
-
-
-def _strip_nat(text: str, pattern: str) -> str:
-    out = text
-    for piece in pattern.split("+"):
-        out = out.replace(piece, "", 1)
-    for art in ("an ", "a ", "the ", "An ", "A ", "The "):
-        if out.startswith(art):
-            out = out[len(art):]
-    return out.strip() if out.strip() != out.replace(" ", "") else out.strip()
 
 
 def _group(src: str) -> str:
@@ -134,8 +136,10 @@ def evaluate(ctx: EvalContext) -> dict[str, Any]:
 
     path = ctx.gold("gold", "ngec_actor_tests", "DERIVED_test_actor_resolution_cases.json")
     tests = json.loads(path.read_text("utf-8"))
+    from ..where import Gazetteer
+
     kb = KnowledgeBase.load()
-    ag = Adapter(ActorResolver(kb))
+    ag = Adapter(ActorResolver(kb, gazetteer=Gazetteer.load()))
     groups: dict[str, list[int]] = {}
     failures: list[str] = []
     for test in ctx.take(tests):
