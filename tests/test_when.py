@@ -135,3 +135,8 @@ def test_code_undated_option(pipeline, code_text):
     assert art.date is None and art.events and all(e.date is None and e.date_source == "none" for e in art.events)
     EventDater(pipeline.options.with_overrides(code_undated=False))(art)
     assert art.events == [] and any("code_undated" in w for w in art.warnings)
+
+
+def test_deadline_is_not_the_event_date(nlp):
+    doc = nlp("The council extended the mission until March 2025.")
+    assert date_event(_verb(doc, "extended"), "2024-07-05")[2] == "publication"

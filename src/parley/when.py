@@ -297,8 +297,10 @@ def resolve_expression(expr: str, pub: date) -> tuple[str, str] | None:
 
 # --------------------------------------------------------------------------- dependency linking
 
-_TEMPORAL_PREPS = {"on", "in", "at", "during", "since", "by", "until", "before", "after", "over", "from",
-                   "between", "through", "throughout", "within", "of", "around"}
+# Prepositions whose object dates the event. Not "until/by/before/after": a deadline or a reference
+# point ("extended the mandate until March") is not when the event happened.
+_TEMPORAL_PREPS = {"on", "in", "at", "during", "since", "over", "from", "between", "through", "throughout",
+                   "of", "around"}
 _CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "csubjpass", "parataxis", "conj", "pcomp"}
 _TIME_WORDS = {"yesterday", "today", "tonight", "tomorrow", "week", "weekend", "month", "year", "ago",
                "morning", "afternoon", "evening", "night"} | set(WEEKDAYS) | set(MONTHS)
