@@ -88,10 +88,20 @@ class Adapter:
         return None
 
 
+# NGEC's own country conventions for organisations: the UN system is "UNO", the EU family "EUR",
+# NGOs and firms have no country; other intergovernmental bodies stay "IGO".
+_UN_SYSTEM = ("IGOUNO", "IGOWHO", "IGOICJ", "IGOFAO", "IGOUNHCR", "IGOUNICEF", "IGOUNESCO", "IGOILO", "IGOIAEA",
+              "IGOWFP", "IGOUNDP", "IGOUNRWA", "IGOWMO", "IGOITU", "IGOUPU", "IGOICAO", "IGOIMO", "IGOWIPO",
+              "IGOIFAD", "IGOUNIDO", "IGOOCHA", "IGOUNFPA", "IGOUNEP", "IGOOHCHR")
+
+
 def _org_country(res: Any) -> str:
-    # NGEC writes the UN family as UNO and other organisations as IGO/NGO/MNC
-    if res.code.startswith("IGOUNO"):
+    if res.code.startswith(_UN_SYSTEM):
         return "UNO"
+    if res.code.startswith("IGOEU"):
+        return "EUR"
+    if res.country in {"NGO", "MNC"}:
+        return ""
     return res.country
 
 
