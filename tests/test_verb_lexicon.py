@@ -1,0 +1,244 @@
+"""The built-in verb lexicon (data/verbs/*.txt): size, validity, organisation, loader errors, and
+sentences written for this test that must code to the expected CAMEO root."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from importlib import resources
+
+import pytest
+
+from parley.errors import LexiconError
+from parley.events import Ontology, VerbLexicon
+from parley.events.lexicon import parse_pattern
+
+VERB_DIR = resources.files("parley").joinpath("data/verbs")
+ROOT_FILE = re.compile(r"^(\d\d)_[a-z_]+\.txt$")
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Ontology:
+    return Ontology.load()
+
+
+@pytest.fixture(scope="module")
+def lexicon(ontology: Ontology) -> VerbLexicon:
+    return VerbLexicon.load(ontology)
+
+
+def _root_files() -> list:
+    return sorted((f for f in VERB_DIR.iterdir() if ROOT_FILE.match(f.name)), key=lambda f: f.name)
+
+
+def _entries(f):
+    """(line number, code, pattern text) of every pattern line in a lexicon file."""
+    for lineno, raw in enumerate(f.read_text("utf-8").splitlines(), start=1):
+        line = raw.split("#", 1)[0].rstrip()
+        if line.strip():
+            code, _, body = line.partition("\t")
+            yield lineno, code.strip(), " ".join(body.split())
+
+
+# -- size and validity -------------------------------------------------------------------------
+
+def test_lexicon_is_large_and_covers_the_ontology(lexicon: VerbLexicon, ontology: Ontology) -> None:
+    codes = {p.code for p in lexicon.patterns}
+    assert len(lexicon) >= 3000
+    assert len(codes) >= 280
+    # every event code (3 or 4 digits) that text can express has patterns; list the gaps if any
+    missing = sorted(c for c in ontology.codes if len(c) > 2 and c not in codes)
+    assert len(missing) <= 12, missing
+
+
+def test_every_code_is_an_event_code_of_the_ontology(lexicon: VerbLexicon, ontology: Ontology) -> None:
+    for p in lexicon.patterns:
+        assert p.code in ontology.codes, p.source
+        assert len(p.code) >= 3, f"{p.source}: root-only code {p.code}"
+
+
+def test_no_pattern_is_given_twice(lexicon: VerbLexicon) -> None:
+    """The same expanded pattern (head, object, modifier, prepositions, flags) must not appear twice,
+    whether for the same code or, worse, for two codes (the later one could never win)."""
+    seen: dict[tuple, str] = {}
+    clashes = []
+    for p in lexicon.patterns:
+        key = (p.nominal, p.head, getattr(p, "head_mod", None), p.obj, p.obj_mod, p.preps, p.obj_is_target, p.flags)
+        if key in seen:
+            clashes.append(f"{p.source} [{p.code} {p.text}] repeats {seen[key]}")
+        else:
+            seen[key] = f"{p.source} [{p.code} {p.text}]"
+    assert not clashes, clashes[:10]
+
+
+def test_one_file_per_root_with_header() -> None:
+    files = _root_files()
+    assert [f.name[:2] for f in files] == [f"{i:02d}" for i in range(1, 21)]
+    for f in files:
+        head = f.read_text("utf-8").splitlines()[:3]
+        assert head[0].startswith("# parley verb lexicon v"), f.name
+        assert any("CODE<TAB>PATTERN" in line for line in head), f.name
+        for lineno, code, _ in _entries(f):
+            assert code[:2] == f.name[:2], f"{f.name}:{lineno}: {code} belongs to another root"
+
+
+def test_bare_common_verbs_never_code_on_their_own(lexicon: VerbLexicon) -> None:
+    """'say', 'make', 'take', 'go' ... only code with an object or a preposition that pins the sense."""
+    common = {"say", "tell", "make", "take", "go", "have", "get", "give", "do", "come", "put", "see",
+              "be", "add", "keep", "hold", "set", "run", "leave", "use", "work", "move", "send", "open"}
+    loose = [f"{p.source} [{p.code} {p.text}]" for p in lexicon.patterns
+             if not p.nominal and p.head in common and p.obj is None and not p.preps]
+    assert not loose, loose
+
+
+def test_heads_and_objects_are_lemmas(lexicon: VerbLexicon) -> None:
+    """spaCy lemmas are lower case; an upper-case or inflected-looking head would never match."""
+    for p in lexicon.patterns:
+        assert p.head == p.head.lower(), p.source
+        assert not p.head.endswith("ed") or p.head in {"need", "proceed", "exceed", "succeed", "seed", "bleed", "feed", "speed", "shed", "embed", "bed", "wed", "shred", "breed"}, \
+            f"{p.source}: head {p.head!r} looks like a past form, not a lemma"
+
+
+# -- loader errors name file and line ------------------------------------------------------------
+
+@pytest.mark.parametrize("body, what", [
+    ("042\tvisit @\n999\tvisit @\n", "unknown CAMEO code"),
+    ("042\tvisit @\n042\tvisit =Capital!\n", "bad object"),
+    ("042\tvisit @\n042 visit @\n", "CODE<TAB>PATTERN"),
+    ("042\tvisit @\n042\tvisit   @\n", "duplicate pattern"),
+    ("042\tvisit @\n042\tvisit !sometimes\n", "unknown flag"),
+])
+def test_loader_error_names_file_and_line(tmp_path, ontology: Ontology, body: str, what: str) -> None:
+    bad = tmp_path / "broken_lexicon.txt"
+    bad.write_text("# a lexicon with one bad line\n" + body, encoding="utf-8")
+    with pytest.raises(LexiconError) as err:
+        VerbLexicon.load(ontology, files=[bad])
+    msg = str(err.value)
+    assert "broken_lexicon.txt:3" in msg
+    assert what in msg
+
+
+def test_loader_accepts_a_good_extra_file(tmp_path, ontology: Ontology) -> None:
+    good = tmp_path / "extra.txt"
+    good.write_text("# extra\n042\tpop_in on:@\n", encoding="utf-8")
+    lex = VerbLexicon.load(ontology, files=[good])
+    assert len(lex) == 1 and lex.patterns[0].source.endswith("extra.txt:2")
+
+
+def test_every_builtin_line_parses_on_its_own(ontology: Ontology) -> None:
+    for f in _root_files():
+        for lineno, code, text in _entries(f):
+            assert code in ontology.codes, f"{f.name}:{lineno}"
+            assert parse_pattern(code, text, f.name, lineno), f"{f.name}:{lineno}"
+
+
+# -- sentences written for these tests: (sentence, source, expected root) -------------------------
+
+SENTENCES = [
+    ("Canada announced on Tuesday that it would review its policy.", "CAN", "01"),
+    ("Brazil voiced concern about the rising tensions with Venezuela.", "BRA", "01"),
+    ("Mexico conveyed its condolences to Spain after the floods.", "MEX", "01"),
+    ("Kenya appealed to Uganda for help with the refugees.", "KEN", "02"),
+    ("Poland asked Germany for reparations.", "POL", "02"),
+    ("Norway called for a truce between Armenia and Azerbaijan.", "NOR", "02"),
+    ("Australia offered financial assistance to Fiji.", "AUS", "03"),
+    ("Vietnam expressed readiness to hold talks with China.", "VNM", "03"),
+    ("Greece and Turkey discussed the dispute by telephone.", "GRC", "04"),
+    ("The Indian prime minister arrived in Tokyo on Monday.", "IND", "04"),
+    ("Egypt mediated between Israel and Jordan.", "EGY", "04"),
+    ("Chile praised Peru for its cooperation.", "CHL", "05"),
+    ("Spain and Morocco signed an agreement on migration.", "ESP", "05"),
+    ("South Korea established diplomatic relations with Cuba.", "KOR", "05"),
+    ("Japan and India conducted joint naval exercises.", "JPN", "06"),
+    ("Germany provided a loan of 500 million euros to Ukraine.", "DEU", "07"),
+    ("Britain granted asylum to the Afghan interpreters.", "GBR", "07"),
+    ("Iran released the British tanker.", "IRN", "08"),
+    ("Israel eased restrictions on Gaza.", "ISR", "08"),
+    ("Armenia declared a ceasefire with Azerbaijan.", "ARM", "08"),
+    ("The United States lifted sanctions on Venezuela.", "USA", "08"),
+    ("Sweden launched an investigation into the killing of a Swedish diplomat in Iraq.", "SWE", "09"),
+    ("Ukraine demanded the return of its sailors from Russia.", "UKR", "10"),
+    ("Iran demanded an apology from Britain.", "IRN", "10"),
+    ("France condemned the attack on its embassy in Niger.", "FRA", "11"),
+    ("China accused Japan of provoking tensions.", "CHN", "11"),
+    ("Ecuador sued Colombia at the international court.", "ECU", "11"),
+    ("Hungary rejected the proposal of the European Union.", "HUN", "12"),
+    ("Serbia rejected calls for the independence of Kosovo.", "SRB", "12"),
+    ("Russia vetoed a draft resolution on Syria.", "RUS", "12"),
+    ("China threatened Taiwan with military action.", "CHN", "13"),
+    ("Turkey issued an ultimatum to Syria.", "TUR", "13"),
+    ("Armenians rallied in Yerevan against the agreement with Azerbaijan.", "ARM", "14"),
+    ("India placed its forces on high alert along the border with Pakistan.", "IND", "15"),
+    ("Russia amassed troops near the border with Ukraine.", "RUS", "15"),
+    ("Morocco severed diplomatic ties with Iran.", "MAR", "16"),
+    ("Lithuania expelled three Russian diplomats.", "LTU", "16"),
+    ("The United States imposed tariffs on Chinese goods.", "USA", "16"),
+    ("Egypt imposed a curfew in Sinai.", "EGY", "17"),
+    ("Iran arrested a French citizen on charges of espionage.", "IRN", "17"),
+    ("Nigeria deported hundreds of migrants to Niger.", "NGA", "17"),
+    ("Israel bombed targets in Syria.", "ISR", "19"),
+    ("Russia shelled Ukrainian positions near Kharkiv.", "RUS", "19"),
+    ("Azerbaijan launched an offensive against Armenia.", "AZE", "19"),
+    ("Syria used chlorine gas against the rebels.", "SYR", "20"),
+    ("Myanmar carried out ethnic cleansing against the Rohingya.", "MMR", "20"),
+]
+
+# the phrase decides the sub-code, not only the root
+EXACT = [
+    ("Russia imposed sanctions on Iran on Monday.", "163"),
+    ("France expressed condolences to Japan.", "018"),
+    ("Germany threatened Iran with sanctions.", "1312"),
+    ("The French president telephoned his German counterpart.", "041"),
+    ("Qatar brokered a truce between Israel and Lebanon.", "045"),
+    ("Germany called for the release of the detained journalists in Iran.", "0253"),
+    ("Britain appealed for humanitarian aid for Yemen.", "023"),
+    ("Israel launched airstrikes on Gaza.", "195"),
+    ("Syria summoned the Turkish ambassador.", "114"),
+    ("Pakistan freed twenty Indian fishermen.", "0841"),
+    ("Iran demanded the withdrawal of American troops from Iraq.", "1056"),
+    ("The United States provided military aid to Ukraine.", "072"),
+    ("Saudi Arabia sent humanitarian aid to Yemen.", "073"),
+    ("Iran lifted the ban on opposition parties.", "0812"),
+    ("Israel demolished Palestinian homes in the West Bank.", "1712"),
+    ("Thailand declared a state of emergency.", "1724"),
+    ("Serbia rejected calls for the independence of Kosovo.", "1234"),
+    ("Sudan expelled foreign aid agencies.", "1663"),
+]
+
+
+@pytest.mark.parametrize("sentence, source, root", SENTENCES)
+def test_sentence_codes_to_root(code_text, sentence: str, source: str, root: str) -> None:
+    art = code_text(sentence, date="2024-03-06")
+    got = {(e.source.country, e.root) for e in art.events}
+    assert (source, root) in got, (sentence, [(e.source.code, e.cameo, e.rule) for e in art.events])
+
+
+@pytest.mark.parametrize("sentence, code", EXACT)
+def test_sentence_codes_to_exact_code(code_text, sentence: str, code: str) -> None:
+    art = code_text(sentence, date="2024-03-06")
+    assert code in {e.cameo for e in art.events}, (sentence, [(e.cameo, e.rule) for e in art.events])
+
+
+@pytest.mark.parametrize("sentence", [
+    "France made a decision about its budget on Monday.",
+    "Germany took a long time to count the votes.",
+    "Japan has a very old population.",
+    "Italy went through a difficult winter.",
+    "Spain said that the weather was cold.",
+])
+def test_common_verbs_alone_code_nothing(code_text, sentence: str) -> None:
+    art = code_text(sentence, date="2024-03-06")
+    assert not art.events, [(e.cameo, e.rule) for e in art.events]
+
+
+def test_each_event_names_its_lexicon_line(code_text) -> None:
+    art = code_text("Russia imposed sanctions on Iran on Monday.", date="2024-03-06")
+    rules = [e.rule for e in art.events]
+    assert rules and all(re.search(r"data/verbs/\d\d_[a-z_]+\.txt:\d+", r) for r in rules), rules
+
+
+def test_patterns_per_root_are_balanced(lexicon: VerbLexicon) -> None:
+    per_root: dict[str, int] = defaultdict(int)
+    for p in lexicon.patterns:
+        per_root[p.code[:2]] += 1
+    assert set(per_root) == {f"{i:02d}" for i in range(1, 21)}
+    assert min(per_root.values()) >= 60, dict(per_root)
