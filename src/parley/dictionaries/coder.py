@@ -372,6 +372,13 @@ class PetrarchCoder:
         while j < len(hits) and hits[j].start < limit and self._coordinated(s, group[-1], hits[j]):
             group.append(hits[j])
             j += 1
+        agent_only = [h for h in group if not h.codes and h.agent]
+        if agent_only and any(h.distribute for h in group):
+            # "lawmakers and officials in Fornost and Gondor": every agent with every country
+            agents = [h.agent for h in agent_only] + [h.agent for h in group if h.distribute and h.agent]
+            countries = [h for h in group if h.codes]
+            return [ActorHit(c.start, c.end, c.codes, a, c.prefix) for c in countries
+                    for a in dict.fromkeys(agents)]
         head = hits[first]
         if head.distribute and head.agent:
             group = [head] + [ActorHit(h.start, h.end, h.codes, h.agent or head.agent, h.prefix or head.prefix)
@@ -574,6 +581,17 @@ class PetrarchCoder:
                     idx = [k for k, h in enumerate(hits) if c.subject[0] <= h.start < c.subject[1]]
                     if idx:
                         src_hits = self.compound(s, hits, idx[0], c.subject[1])
+                        last = src_hits[-1] if src_hits else None
+                        for k in idx[1:]:
+                            h = hits[k]
+                            if last is None or h.start < last.end:
+                                continue
+                            gap = s.toks[last.end:h.start]
+                            if any(t.word in {"AND", "NOR", "OR"} for t in gap) and len(gap) <= 6 and \
+                                    not any(t.tag.startswith("VB") for t in gap):
+                                # coordinated noun phrases of the subject: "A's sheep and goats of B"
+                                src_hits = src_hits + [h]
+                                last = h
                     elif all(t.word in _PRONOUNS for t in s.toks[c.subject[0]:c.subject[1]]):
                         # "Ethiopia indicated it would act": a pronoun subject is the nearest earlier actor
                         before = [k for k, h in enumerate(hits) if h.end <= c.subject[0] and h.codes]
