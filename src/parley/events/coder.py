@@ -70,6 +70,12 @@ _OBLIG = {"must", "should"}
 _PAIR_NOUNS = {"leader", "side", "country", "nation", "president", "government", "minister", "party", "state",
                "head", "counterpart", "delegation", "neighbor", "neighbour"}
 _DOC_HINT_DEPS = {"relcl", "acl"}
+_PROPOSAL_NOUNS = {"request", "offer", "proposal", "plan", "invitation", "call", "appeal", "demand", "ultimatum",
+                   "threat", "promise", "pledge", "bid", "initiative", "idea", "suggestion", "plea", "wish", "desire",
+                   "readiness", "willingness", "intention", "proposition", "draft", "motion", "order", "warning"}
+_ALLEGATION_HEADS = {"accuse", "charge", "blame", "suspect", "convict", "indict", "sentence", "jail", "try", "arrest",
+                     "detain", "guilty", "responsible", "condemn", "criticize", "criticise", "denounce", "allege",
+                     "investigate", "probe", "punish", "fine", "sue", "prosecute", "acquit"}
 _QUANTITY_NOUNS = {"ton", "tonne", "amount", "number", "lot", "million", "billion", "thousand", "hundred", "dozen",
                    "batch", "worth", "kg", "kilogram", "package", "consignment", "load", "quantity", "portion", "part",
                    "series", "round", "wave", "set", "total", "sum", "bundle", "supply", "shipment"}
@@ -132,10 +138,24 @@ class EventCoder:
         return out
 
     def _actor_of_head(self, h: Any, idx: dict[int, Mention], deep: bool) -> list[tuple[Mention, Actor]]:
+        if h.pos_ == "ADP" and not any(c.dep_ in {"pobj", "pcomp"} for c in h.children):
+            # a preposition the parser left without its object ("to five Panamanian officers holed up"):
+            # the first actor named right after it, before the next verb
+            doc = h.doc
+            for j in range(h.i + 1, min(len(doc), h.i + 7)):
+                if doc[j].pos_ in {"VERB", "AUX", "PUNCT"} and doc[j].i not in idx:
+                    break
+                mj = idx.get(j)
+                if mj is not None and (mj.actor.country or mj.person is not None):
+                    return [(mj, mj.actor)]
+            return []
         m = idx.get(h.i)
         if m is None:
-            for c in h.children:
-                if c.dep_ in {"compound", "amod", "nmod", "poss"} and c.i in idx and idx[c.i].actor.country:
+            mods = [c for c in h.children if c.dep_ in {"compound", "amod", "nmod", "poss"}]
+            # one level deeper: "U.N. mediator Diego Cordovez" (U.N. → mediator → Cordovez)
+            mods += [g for c in mods if c.dep_ == "compound" for g in c.children if g.dep_ in {"compound", "amod", "poss"}]
+            for c in mods:
+                if c.i in idx and idx[c.i].actor.country:
                     m = idx[c.i]
                     break
         if m is not None and (m.actor.country or m.person is not None):
@@ -392,9 +412,9 @@ class EventCoder:
     def _speech_head(self, v: Any, by_i: dict[int, Clause]) -> Any | None:
         """The speech verb whose ccomp contains ``v`` ("X said (that) v ..."), if any."""
         t = v
-        for _ in range(4):
-            if t.dep_ == "conj" and t.head is not t:
-                t = t.head
+        for _ in range(5):
+            if t.dep_ in {"conj", "acomp", "xcomp"} and t.head is not t:
+                t = t.head  # "Syria says it is willing to withdraw": willing → is → says
                 continue
             if t.dep_ in {"acl", "ccomp"} and t.head.pos_ == "NOUN" and t.head.lemma_.lower() in _SPEECH_NOUNS:
                 return t.head  # "a reminder to Iraq that it must cooperate"
@@ -478,6 +498,10 @@ class EventCoder:
                         continue
                 self._apply_frame(c, eff, gov, by_i)
                 continue
+            nf = self._nonfactive(v, by_i)
+            if nf:
+                c.fact, c.why = False, nf
+                continue
             if aux & _HYPO:
                 c.fact, c.why = False, "hypothetical"
                 continue
@@ -503,6 +527,30 @@ class EventCoder:
                 c.fact, c.why = False, "negated"
                 continue
         return clauses
+
+    @staticmethod
+    def _nonfactive(v: Any, by_i: dict[int, Clause]) -> str:
+        """Why ``v`` is not a reported fact: the content of a proposal, an allegation, a purpose."""
+        t = v
+        for _ in range(3):
+            if t.dep_ == "conj" and t.head is not t:
+                t = t.head
+            else:
+                break
+        h = t.head
+        if h is t:
+            return ""
+        if t.dep_ in {"acl", "xcomp", "ccomp", "relcl"} and h.pos_ == "NOUN" and h.lemma_.lower() in _PROPOSAL_NOUNS:
+            return f"content of a {h.lemma_.lower()}"
+        if t.dep_ == "pcomp" and h.dep_ == "prep" and h.lower_ in {"of", "for", "with", "over"}:
+            g = h.head
+            gc = by_i.get(g.i)
+            if g.lemma_.lower() in _ALLEGATION_HEADS or (gc is not None and gc.code[:2] == "11"):
+                return f"allegation ({g.text} {h.text})"
+        if t.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and not any(
+                c.dep_ in _SUBJ for c in t.children):
+            return "purpose clause"
+        return ""
 
     @staticmethod
     def _has_unless(v: Any) -> bool:
@@ -742,7 +790,8 @@ class EventCoder:
                     got = self.actors_at(ch, idx)
                     if got:
                         return got
-                if ch.dep_ == "prep" and ch.lower_ == "by" and "by" not in preps:
+                if ch.dep_ == "prep" and ch.lower_ in {"by", "from"} and dobj.lemma_.lower() in _PROPOSAL_NOUNS | {
+                        "statement", "decision", "move", "policy", "action", "resolution", "ultimatum"}:
                     pobj = self._pobj(ch)
                     got = self.actors_at(pobj, idx) if pobj is not None else []
                     if got:
