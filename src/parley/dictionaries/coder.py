@@ -35,7 +35,7 @@ from ..errors import ParleyError
 from .petrarch import PetrarchDictionaries, VerbPattern
 
 
-_PRONOUNS = {"IT", "HE", "SHE", "THEY", "ITS", "HIS", "HER", "THEIR"}
+_PRONOUNS = {"IT", "THEY"}  # "Ethiopia indicated it would act": a state or group, never a guessed person
 
 
 class DiscardError(ParleyError):
