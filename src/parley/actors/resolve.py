@@ -240,6 +240,8 @@ class ActorResolver:
             sector = org.sector
             if agent is not None and org.country and not org.sector and org.country not in {"IGO", "NGO", "MNC"}:
                 code, sector = code + (agent.code or ""), agent.sector
+            elif agent is not None and org.country in {"IGO", "NGO", "MNC"}:
+                sector = agent.sector  # "president of the European Council", "EU legislators": the role's sector
             return code, org.country, sector, "org"
         if nation is not None:
             country = nation.country or ""
@@ -381,6 +383,13 @@ class ActorResolver:
         if text.isupper() and len(text) > 3:
             text = text.title()  # "TEHRAN" → "Tehran": names are matched case-sensitively
         pieces = self._char_matches(text)
+        # "Canadian Ambassador to the United Nations": an organisation after to/at is where the role
+        # serves, not whom the actor belongs to, when the phrase already names a country or role
+        for k, p in enumerate(pieces):
+            if p.entry.kind == "org" and k > 0 and re.search(r"\b(?:to|at)\s+(?:the\s+)?$", text[:p.start]) and \
+                    any(q.entry.kind in {"country", "adjective", "metonym", "agent"} for q in pieces[:k]):
+                pieces = pieces[:k]
+                break
         entries = [p.entry for p in pieces]
         if not any(e.kind == "person" for e in entries):
             # fuzzy: a capitalised name-like run of two or more words
@@ -412,8 +421,8 @@ class ActorResolver:
                     code = iso + code if code and code[:3] not in {"IGO", "NGO", "MNC"} else (code or iso)
                     break
         secs = sectors_of(code, country) if code else []
-        if country and country in {"IGO", "NGO", "MNC"} and secs and secs[0] == country:
-            pass
+        if country in {"IGO", "NGO", "MNC"}:
+            secs = [sector] if sector and sector != country else []
         rest = text
         for p in pieces:
             if p.entry.kind in {"country", "adjective", "metonym"}:

@@ -48,7 +48,7 @@ class Adapter:
         if not res.code and not res.country:
             return None
         return {"country": res.country if res.country not in {"IGO", "NGO", "MNC"} else _org_country(res),
-                "code_1": res.code_1 if res.country not in {"IGO", "NGO", "MNC"} else res.country,
+                "code_1": res.code_1 or (res.country if res.country in {"IGO", "NGO", "MNC"} else ""),
                 "code_2": res.code_2, "wiki": "", "actor_wiki_job": "", "pattern": res.pattern,
                 "description": res.entry}
 
