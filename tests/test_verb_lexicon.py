@@ -94,6 +94,11 @@ def test_heads_and_objects_are_lemmas(lexicon: VerbLexicon) -> None:
     """spaCy lemmas are lower case; an upper-case or inflected-looking head would never match."""
     for p in lexicon.patterns:
         assert p.head == p.head.lower(), p.source
+        # spaCy splits "cease-fire" into cease / - / fire: write =cease+fire, never a hyphenated lemma
+        words = {p.head} | set(p.obj or ()) | set(p.obj_mod or ()) | set(getattr(p, "head_mod", None) or ())
+        for q in p.preps:
+            words |= set(q.objs or ())
+        assert not [w for w in words if "-" in w], f"{p.source}: hyphenated lemma never matches"
         assert not p.head.endswith("ed") or p.head in {"need", "proceed", "exceed", "succeed", "seed", "bleed", "feed", "speed", "shed", "embed", "bed", "wed", "shred", "breed"}, \
             f"{p.source}: head {p.head!r} looks like a past form, not a lemma"
 
