@@ -863,7 +863,7 @@ class EventCoder:
     def _emit(self, c: Clause, by_i: dict[int, Clause], idx: dict[int, Mention], memory: "_Memory",
               seen: set[tuple[str, str, str]], article_id: str, sent_index: int, sent: Any) -> None:
         sources, passive_target, flags = self._sources(c, by_i, idx, memory)
-        sources = [(m, a) for m, a in sources if (a.code and a.country) or m.person is not None]
+        sources = [(m, a) for m, a in sources if a.code and (a.country or m.person is not None)]
         if not sources:
             c.why = "no source actor"
             return
@@ -871,16 +871,17 @@ class EventCoder:
         src_countries = {a.country for _, a in sources}
         recip = (code.root in RECIPROCAL_ROOTS or "recip" in c.pattern.flags) and len(src_countries) > 1
         targets = [(m, a) for m, a in self._targets(c, passive_target, idx, recip)
-                   if (a.code and a.country) or m.person is not None]
+                   if a.code and (a.country or m.person is not None)]
         each_other = any(t.lower_ in {"other", "another"} and any(d.lower_ in {"each", "one"} for d in t.children)
                          for t in c.pred.subtree)
         dyads: list[tuple[tuple[Mention, Actor], tuple[Mention, Actor] | None]] = []
         if targets:
             for s in sources:
                 for t in targets:
-                    if s[0] is not t[0] and (s[1].code != t[1].code) and not (
-                            s[1].country and s[1].country == t[1].country and s[1].sector == t[1].sector):
+                    if s[0] is not t[0] and not _same_actor(s[1], t[1]):
                         dyads.append((s, t))
+            if not dyads:  # the only target is the source itself: an event without a target
+                dyads = [(s, None) for s in sources]
         elif (recip or each_other) and len(src_countries) > 1:
             for s in sources:
                 for t in sources:
@@ -942,6 +943,15 @@ class EventCoder:
             events.extend(self.code_sentence(sent, si, idx, article.id, _Memory(by_sent, si)))
         article.events = events
         return article
+
+
+def _same_actor(a: Actor, b: Actor) -> bool:
+    """One actor on both sides: the same code, or a country and its own unspecified part."""
+    if a.code == b.code:
+        return True
+    if a.country and a.country == b.country and a.country not in {"IGO", "NGO"}:
+        return not a.sector or not b.sector
+    return False
 
 
 def _depth(tok: Any) -> int:
