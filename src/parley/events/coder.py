@@ -56,7 +56,7 @@ _OBJ = {"dobj", "obj"}
 _TARGET_PREPS = ("to", "with", "against", "on", "at", "toward", "towards", "into", "for", "from", "over")
 _REL_PRON = {"that", "which", "who", "whom", "whose"}
 _DESCEND_DEPS = {"prep", "pobj", "pcomp", "conj", "appos", "dobj", "poss", "compound", "nmod"}
-_DESCEND_PREPS = {"of", "in", "from", "for", "on"}
+_DESCEND_PREPS = {"of", "in", "from", "for", "on", "against"}
 _PRONOUNS = {"he", "she", "it", "they", "we", "i"}
 _PERSON_PRON = {"he", "she"}
 _SPEECH = {"say", "tell", "state", "announce", "declare", "add", "claim", "insist", "report", "note", "stress",
@@ -67,6 +67,7 @@ _SPEECH_NOUNS = {"statement", "reminder", "warning", "message", "letter", "decla
 _FUTURE = {"will", "would", "shall", "'ll", "wo"}
 _HYPO = {"could", "might", "may"}
 _OBLIG = {"must", "should"}
+_LEADER_NOUNS = {"leader", "president", "minister", "head", "counterpart"}
 _PAIR_NOUNS = {"leader", "side", "country", "nation", "president", "government", "minister", "party", "state",
                "head", "counterpart", "delegation", "neighbor", "neighbour"}
 _DOC_HINT_DEPS = {"relcl", "acl"}
@@ -656,7 +657,7 @@ class EventCoder:
             return [], ""
         if self.carry_over and subj.lemma_.lower() in _PAIR_NOUNS and any(
                 d.lower_ in {"both", "two"} for d in subj.children):
-            got = memory.pair()
+            got = memory.pair(people=subj.lemma_.lower() in _LEADER_NOUNS)
             if got:
                 return got, "carry-over"
         return [], ""
@@ -1036,9 +1037,17 @@ class _Memory:
                 return []
         return []
 
-    def pair(self) -> list[tuple[Mention, Actor]]:
+    def pair(self, people: bool = False) -> list[tuple[Mention, Actor]]:
+        """The two countries of the nearest earlier sentence naming exactly two (people only for "both leaders")."""
+        if people:
+            got = self._pair(lambda m: m.person is not None or m.actor.sector == "GOV")
+            if got:
+                return got
+        return self._pair(lambda m: True)
+
+    def _pair(self, keep: Any) -> list[tuple[Mention, Actor]]:
         for si in range(self.si - 1, max(-1, self.si - 4), -1):
-            ms = [m for m in self.by_sent.get(si, []) if m.actor.country and m.actor.code]
+            ms = [m for m in self.by_sent.get(si, []) if m.actor.country and m.actor.code and keep(m)]
             countries: dict[str, Mention] = {}
             for m in ms:
                 countries.setdefault(m.actor.country, m)
