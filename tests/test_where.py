@@ -13,7 +13,9 @@ def gaz(pipeline) -> Gazetteer:
 
 @pytest.mark.parametrize("name, context, want", [
     ("Paris", (), ("FR", "city")),
-    ("Paris", ("US",), ("US", "city")),  # the article's countries decide
+    ("Paris", ("US",), ("FR", "city")),  # far more prominent than any US Paris
+    ("Birmingham", (), ("GB", "city")),
+    ("Birmingham", ("US",), ("US", "city")),  # the article's countries decide
     ("Georgia", (), ("GE", "country")),
     ("Georgia", ("US",), ("US", "admin1")),
     ("U.S.", (), ("US", "country")),
@@ -110,3 +112,18 @@ def test_event_location_gold(pipeline, shared_dir):
     assert m["n"] == 496 and m["none_n"] == 160
     assert m["accuracy"] >= 0.75
     assert m["none_accuracy"] >= 0.85
+
+
+def test_context_and_qualified_names(pipeline):
+    from parley.model import Article
+
+    def located(text):
+        art = next(pipeline.process([Article(id="q", text=text, date="2024-03-06", date_source="record")]))
+        return [(e.location or {}).get("country") for e in art.events if e.location]
+
+    # a qualifier names the country; without it, the prominent Paris
+    assert set(located("Russia and China held talks in Paris, Texas on Monday.")) == {"USA"}
+    assert set(located("Mexico and the United States held talks in Paris on Monday.")) == {"FRA"}
+    # the article's countries decide between places of similar standing
+    assert set(located("Lebanon accused Syria on Monday. Lebanon and Syria held talks in Tripoli on Tuesday.")) \
+        == {"LBN"}

@@ -180,7 +180,8 @@ class Gazetteer:
     def candidates(self, name: str) -> list[Place]:
         return [self.places[i] for i in self.index.get(normalize(name), ())]
 
-    def resolve(self, name: str, context: Iterable[str] = (), city: bool = False) -> Place | None:
+    def resolve(self, name: str, context: Iterable[str] = (), city: bool = False,
+                within: Place | None = None) -> Place | None:
         """Best place for a name.
 
         Exact-name matches before alternate names; a country the article mentions before others;
@@ -189,6 +190,12 @@ class Gazetteer:
         US state); then population. ``city`` (datelines) prefers cities outright.
         """
         cands = self.candidates(name)
+        if within is not None and within.country:
+            # "Paris, Texas", "Tripoli, Lebanon": the named division or country decides
+            inside = [p for p in cands if p.country == within.country and p is not within
+                      and (within.kind != "admin1" or within.country != "US" or p.admin1 == within.admin1)]
+            if inside:
+                return max(inside, key=lambda p: p.population)
         if not cands:
             return None
         ctx = set(context)
@@ -205,7 +212,16 @@ class Gazetteer:
                     small_city and not city,
                     order, -p.population)
 
-        return min(cands, key=score)
+        best = min(cands, key=score)
+        if ctx and best.country in ctx:
+            # the article's countries do not beat a far more prominent place of the same name
+            # ("talks in Paris" in a story about the US and Mexico is still Paris, France)
+            ctx = set()
+            glob = min(cands, key=score)
+            if glob.population >= 1_000_000 and glob.population >= 20 * max(best.population, 1) \
+                    and glob.kind == best.kind:
+                return glob
+        return best
 
     def to_location(self, place: Place, mention: str, source: str) -> dict[str, Any]:
         precision = {"city": "city", "admin1": "admin1", "region": "admin1", "country": "country"}[place.kind]
@@ -550,7 +566,7 @@ class EventLocator:
         for ent in doc.ents:
             if ent.label_ in {"GPE", "LOC"}:
                 p = self.gaz.resolve(ent.text)
-                if p is not None and p.kind == "country" and p.country:
+                if p is not None and p.kind in {"country", "admin1"} and p.country:
                     counts[p.country] = counts.get(p.country, 0) + 1
         return sorted(counts, key=lambda c: -counts[c])
 
@@ -586,8 +602,13 @@ class EventLocator:
             sent = sents[ev.sentence_index]
             if ev.sentence_index not in cache:
                 ms = place_mentions(sent, self.gaz)
-                for m in ms:
-                    if m.place is not None and ctx:
+                for k, m in enumerate(ms):
+                    nxt = ms[k + 1] if k + 1 < len(ms) else None
+                    if m.place is not None and nxt is not None and nxt.place is not None \
+                            and nxt.place.kind in {"admin1", "country"} and nxt.start == m.end + 1 \
+                            and doc[m.end].text == ",":
+                        m.place = self.gaz.resolve(m.text, within=nxt.place)
+                    elif m.place is not None and ctx:
                         m.place = self.gaz.resolve(m.text, ctx)
                 cache[ev.sentence_index] = ms
             ms = cache[ev.sentence_index]
