@@ -140,3 +140,13 @@ def test_code_undated_option(pipeline, code_text):
 def test_deadline_is_not_the_event_date(nlp):
     doc = nlp("The council extended the mission until March 2025.")
     assert date_event(_verb(doc, "extended"), "2024-07-05")[2] == "publication"
+
+
+def test_future_clause_looks_forward(nlp):
+    doc = nlp("The two presidents will meet in Geneva on Friday.")
+    assert date_event(_verb(doc, "meet"), "2024-03-06") == ("2024-03-08", "day", "text")
+    doc = nlp("The ministers are scheduled to sign the treaty on Friday.")
+    assert date_event(_verb(doc, "sign"), "2024-03-06")[:2] == ("2024-03-08", "day")
+    doc = nlp("The two presidents met in Geneva on Friday.")
+    assert date_event(_verb(doc, "met"), "2024-03-06")[:2] == ("2024-03-01", "day")
+    assert resolve_expression("on January 10", date(2024, 12, 20), future=True) == ("2025-01-10", "day")

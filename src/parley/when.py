@@ -203,11 +203,13 @@ def _count(word: str) -> int | None:
     return _NUMBER_WORDS.get(word)
 
 
-def resolve_expression(expr: str, pub: date) -> tuple[str, str] | None:
+def resolve_expression(expr: str, pub: date, future: bool = False) -> tuple[str, str] | None:
     """Resolve one temporal expression against the reference (publication) date → (ISO date, precision).
 
     Weekdays name the most recent such day on or before the reference day (a Wednesday story's
-    "on Wednesday" is that same Wednesday); "next <weekday>" looks forward.
+    "on Wednesday" is that same Wednesday); "next <weekday>" looks forward. With ``future`` (the
+    clause is in the future tense: "will meet on Friday") weekdays, days and months without a year
+    name the next such day on or after the reference day.
     """
     s = " ".join(expr.lower().replace(",", " ").replace("\u00a0", " ").split())
     if not s:
@@ -244,7 +246,7 @@ def resolve_expression(expr: str, pub: date) -> tuple[str, str] | None:
             if re.search(rf"\bnext {name}\b", s):
                 delta = (wd - pub.weekday()) % 7 or 7
                 return (pub + timedelta(days=delta)).isoformat(), "day"
-            got = _weekday_back(pub, wd)
+            got = pub + timedelta(days=(wd - pub.weekday()) % 7) if future else _weekday_back(pub, wd)
             if re.search(rf"\blast {name}\b", s) and got == pub:
                 got -= timedelta(days=7)
             return got.isoformat(), "day"
@@ -252,6 +254,8 @@ def resolve_expression(expr: str, pub: date) -> tuple[str, str] | None:
         re.search(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r"(?!\w)", s)
     if m:
         got_d = _day_month(_month(m.group("mon")), int(m.group("d")), pub, None)
+        if future and got_d is not None and got_d < pub:
+            got_d = _day_month(_month(m.group("mon")), int(m.group("d")), pub, got_d.year + 1)
         if got_d:
             return got_d.isoformat(), "day"
     m = re.search(r"\b" + _MON + r"\s+(?:of\s+)?(?P<y>(?:19|20)\d\d)\b", s)
@@ -352,6 +356,25 @@ def temporal_phrases(verb: Any, with_args: bool = True) -> list[str]:
     return out
 
 
+_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+_PLAN_VERBS = frozenset({"plan", "schedule", "expect", "intend", "due", "set"})
+
+
+def _is_future(verb: Any) -> bool:
+    """Future tense ("will meet", "is due to meet", "plans to visit")."""
+    t = verb
+    for _ in range(3):
+        if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in t.children):
+            return True
+        if t.dep_ == "xcomp" and t.head is not t:
+            if t.head.lemma_.lower() in _PLAN_VERBS:
+                return True
+            t = t.head
+            continue
+        break
+    return False
+
+
 def date_event(verb: Any, pub_iso: str | None, dateline_day: str | None = None) -> tuple[str | None, str | None, str]:
     """(date, precision, source) for an event whose predicate is ``verb``."""
     if not pub_iso:
@@ -364,7 +387,8 @@ def date_event(verb: Any, pub_iso: str | None, dateline_day: str | None = None) 
     head = verb
     # an xcomp/conj predicate inherits the governing predicate's time when it has none
     for _ in range(4):
-        found = [got for expr in temporal_phrases(head) if (got := resolve_expression(expr, ref))]
+        future = _is_future(head)
+        found = [got for expr in temporal_phrases(head) if (got := resolve_expression(expr, ref, future))]
         if found:
             best = min(found, key=lambda g: _PRECISION_ORDER[g[1]])
             return best[0], best[1], "text"
