@@ -150,3 +150,10 @@ def test_future_clause_looks_forward(nlp):
     doc = nlp("The two presidents met in Geneva on Friday.")
     assert date_event(_verb(doc, "met"), "2024-03-06")[:2] == ("2024-03-01", "day")
     assert resolve_expression("on January 10", date(2024, 12, 20), future=True) == ("2025-01-10", "day")
+
+
+def test_roles_follow_the_event_date(code_text):
+    # the same article (published 2016) dates one event in 2006 and one on the publication week
+    art = code_text("Obama criticized Russia in 2006. Obama criticized Russia on Monday.", date="2016-05-04")
+    by_year = {e.date[:4]: e.source.code for e in art.events if e.verb_text == "criticized"}
+    assert by_year == {"2006": "USALEG", "2016": "USAGOV"}
