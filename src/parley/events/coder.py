@@ -770,7 +770,34 @@ class EventCoder:
                             got = self.actors_at(s, idx)
                             if got:
                                 return got
+        if not got and c.code[:2] != "01":
+            got = self._deep_target(v, idx, c)
         return got
+
+    _SKIP_DEEP = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "punct", "cc", "mark", "aux", "auxpass",
+                            "neg", "parataxis", "det", "advmod", "npadvmod", "relcl", "appos"})
+
+    def _deep_target(self, v: Any, idx: dict[int, Mention], c: Clause) -> list[tuple[Mention, Actor]]:
+        """Last resort: the nearest actor (breadth-first) in the predicate's own phrase and complements,
+        never in its subject ("demanded that the DPRK forsake ...", "threatened to resume attacks in Israel")."""
+        frontier = [ch for ch in v.children if ch.dep_ not in self._SKIP_DEEP]
+        seen_m: set[int] = set()
+        for _ in range(5):
+            nxt = []
+            for t in frontier:
+                m = idx.get(t.i)
+                if m is not None and id(m) not in seen_m:
+                    seen_m.add(id(m))
+                    if m.actor.code and (m.actor.country or m.person is not None) and m.kind != "agent":
+                        return [(m, m.actor)] + [(idx[x.i], idx[x.i].actor) for x in t.conjuncts
+                                                 if x.i > t.i and x.i in idx and idx[x.i].actor.code]
+                nxt.extend(ch for ch in t.children if ch.dep_ not in {"punct", "cc", "relcl", "appos"})
+                if t.dep_ in {"ccomp", "xcomp"}:
+                    nxt.extend(ch for ch in t.children if ch.dep_ in {"nsubj", "nsubjpass"})
+            frontier = sorted(nxt, key=lambda x: x.i)
+            if not frontier:
+                break
+        return []
 
     def _default_targets(self, v: Any, idx: dict[int, Mention], preps: tuple[str, ...] = _TARGET_PREPS,
                          deep: bool = True) -> list[tuple[Mention, Actor]]:
