@@ -17,8 +17,8 @@ import hmac
 import ipaddress
 import os
 import threading
+from contextlib import asynccontextmanager
 import datetime as dt
-from datetime import date
 from importlib import resources
 from typing import Any, Callable, Literal, Optional
 
@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import OptionsError, ParleyError, StoreError
 from ..query import Filters
-from .data import open_reader
+from .data import ReaderPool
 
 TOKEN_ENV = "PARLEY_API_TOKEN"
 MAX_TEXT = 20_000  # characters of text POST /api/code accepts
@@ -39,6 +39,7 @@ MAX_BODY = 4 * MAX_TEXT + 4096  # bytes of request body (UTF-8 text up to 4 byte
 ACTOR_PATTERN = r"^[A-Za-z0-9]{1,16}(,[A-Za-z0-9]{1,16}){0,19}$"
 DYAD_PATTERN = r"^[A-Za-z0-9]{1,16},[A-Za-z0-9]{1,16}$"
 CODE_PATTERN = r"^[0-9]{2,4}(,[0-9]{2,4}){0,19}$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 QUAD_PATTERN = r"^[1-4](,[1-4]){0,3}$"
 LOCATION_PATTERN = r"^[A-Za-z0-9 .'-]*[A-Za-z0-9][A-Za-z0-9 .'-]*(,[A-Za-z0-9 .'-]*[A-Za-z0-9][A-Za-z0-9 .'-]*){0,9}$"
 SortKey = Literal["date", "-date", "goldstein", "-goldstein", "cameo", "-cameo", "source", "-source", "target",
@@ -109,15 +110,16 @@ class Dyads(BaseModel):
 
 class CodeRequest(BaseModel):
     text: str = Field(..., min_length=1, max_length=MAX_TEXT, description="Text to code (at most 20,000 characters).")
-    date: Optional[dt.date] = Field(None, description="Publication date (YYYY-MM-DD, 1900-2100); relative dates "
-                                                   "in the text are resolved against it.")
+    date: Optional[str] = Field(None, pattern=DATE_PATTERN, json_schema_extra={"format": "date"},
+                                description="Publication date (YYYY-MM-DD); relative dates in the text are resolved "
+                                            "against it.")
     title: Optional[str] = Field(None, max_length=500)
 
     @field_validator("date")
     @classmethod
-    def _plausible(cls, v: Optional[dt.date]) -> Optional[dt.date]:
-        if v is not None and not (1900 <= v.year <= 2100):
-            raise ValueError("date must be between 1900-01-01 and 2100-12-31")
+    def _real_date(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None:
+            dt.date.fromisoformat(v)  # ValueError (-> 422) for 2023-02-30
         return v
 
 
@@ -126,6 +128,7 @@ class CodeResult(BaseModel):
     sentences: list[dict[str, Any]]
     mentions: list[dict[str, Any]]
     events: list[dict[str, Any]]
+    warnings: list[str] = []
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
@@ -160,8 +163,10 @@ def filter_params(
     dyad: Optional[str] = Query(None, pattern=DYAD_PATTERN, description="SOURCE,TARGET (directed), e.g. RUS,USA."),
     code: Optional[str] = Query(None, pattern=CODE_PATTERN, description="CAMEO code prefix(es), e.g. 04 or 041."),
     quad: Optional[str] = Query(None, pattern=QUAD_PATTERN, description="Quad class(es) 1-4, comma-separated."),
-    since: Optional[date] = Query(None, description="Events on or after this date (YYYY-MM-DD)."),
-    until: Optional[date] = Query(None, description="Events on or before this date (YYYY-MM-DD)."),
+    since: Optional[str] = Query(None, pattern=DATE_PATTERN, json_schema_extra={"format": "date"},
+                                 description="Events on or after this date (YYYY-MM-DD)."),
+    until: Optional[str] = Query(None, pattern=DATE_PATTERN, json_schema_extra={"format": "date"},
+                                 description="Events on or before this date (YYYY-MM-DD)."),
     location: Optional[str] = Query(None, pattern=LOCATION_PATTERN, max_length=200,
                                     description="Country of the event location (e.g. RUS) or place name."),
     dedup: Dedup = Query("raw", description="raw: every coded event; article: one per article, date, dyad and code "
@@ -198,11 +203,12 @@ class _Lazy:
 
 def create_app(db: str = "parley.duckdb", *, token: str | None = None, reads_open: bool = True,
                coder: Any = None, coder_factory: Callable[[], Any] | None = None,
-               token_from_env: bool = True) -> FastAPI:
+               token_from_env: bool = True, idle_s: float = 5.0) -> FastAPI:
     """The app over the store ``db``.
 
     ``token``: the API token (default: ``$PARLEY_API_TOKEN`` unless ``token_from_env`` is False).
     ``reads_open``: read endpoints need no token (True when listening on loopback; see :func:`check_bind`).
+    ``idle_s``: a DuckDB store is let go after this many idle seconds, so that writers can get in.
     ``coder`` / ``coder_factory``: a loaded Coder (or a callable making one) for ``POST /api/code``; default: a
     :class:`parley.Coder` with packaged options, loaded on the first request.
     """
@@ -210,10 +216,16 @@ def create_app(db: str = "parley.duckdb", *, token: str | None = None, reads_ope
         token = os.environ.get(TOKEN_ENV) or None
     from .. import __version__
 
-    app = FastAPI(title="parley API", version=__version__, docs_url=None, redoc_url=None,
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.pool.close()
+
+    app = FastAPI(title="parley API", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Political events coded from news text (CAMEO/PLOVER): browse, explain, code. "
                               "Errors have one shape: {\"error\": {status, code, message, details}}.")
     app.state.db = str(db)
+    app.state.pool = ReaderPool(str(db), idle_s=idle_s)
     app.state.token = token
     app.state.coder = _Lazy(coder_factory, coder)
     app.state.geo = None
@@ -263,8 +275,9 @@ def create_app(db: str = "parley.duckdb", *, token: str | None = None, reads_ope
         return await call_next(request)
 
     def reader():
-        with open_reader(app.state.db) as r:
+        with app.state.pool.reader() as r:
             yield r
+
 
     # -- events --
     @app.get("/api/events", response_model=EventsPage, responses=ERRORS, tags=["events"])
@@ -377,7 +390,13 @@ def create_app(db: str = "parley.duckdb", *, token: str | None = None, reads_ope
         """Code posted text on the fly (nothing is stored); each event comes with its explanation."""
         from .explain import coded_response
 
-        art = app.state.coder.code(req.text, req.date.isoformat() if req.date else None, req.title)
+        from ..errors import InputError
+
+        day = req.date
+        try:
+            art = app.state.coder.code(req.text, day, req.title)
+        except InputError as exc:  # nothing codable in the text (empty, or only page chrome): no events
+            return {"date": day, "sentences": [], "mentions": [], "events": [], "warnings": [str(exc)]}
         return coded_response(art)
 
     # -- UI --

@@ -3,18 +3,20 @@
 Filters are :class:`parley.query.Filters` (the same set as ``parley query``); this module adds what a browser
 needs on top: pagination, sorting, per-dyad series, graph edges, map points and one article with its events.
 
-Each request opens its own read-only connection (:func:`open_reader`) and closes it at the end, so the server
-never holds the store's file between requests and a writer (``parley code``) can take it in between.
+Requests read through a :class:`ReaderPool`: one shared read-only connection, a cursor per request; the server
+holds the store's file only while it is being browsed (see :class:`ReaderPool`).
 """
 from __future__ import annotations
 
 import json
 import math
+import threading
+import time
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Iterator
 
-from ..errors import OptionsError, StoreError
+from ..errors import OptionsError
 from ..query import Filters
 
 # sortable columns, per level: the public name -> SQL column of the aliased table ``e``
@@ -47,26 +49,33 @@ def row_dict(cols: list[str], row: tuple) -> dict[str, Any]:
     return {c: jsonable(v) for c, v in zip(cols, row)}
 
 
-class Reader:
-    """One read-only connection to a store (DuckDB path or PostgreSQL URL), for one request."""
+class _DuckCursor:
+    """The part of the store interface the reader uses, over one DuckDB cursor (one per request, thread-safe)."""
 
-    def __init__(self, target: str):
-        from ..query import EventStore
+    backend = "duckdb"
 
-        self.db = EventStore(target)
-        self.store = self.db.store
+    def __init__(self, cursor: Any):
+        self.con = cursor
+
+    def fetchall(self, sql: str, params: list[Any] | tuple | None = None) -> list[tuple]:
+        return self.con.execute(sql, list(params) if params else None).fetchall()
+
+    def query(self, sql: str, params: list[Any] | None = None) -> tuple[list[str], list[tuple]]:
+        cur = self.con.execute(sql, list(params) if params else None)
+        return [d[0] for d in cur.description] if cur.description else [], cur.fetchall()
 
     def close(self) -> None:
-        self.db.close()
+        self.con.close()
+
+
+class Reader:
+    """The queries of one request, over a store interface (``fetchall``, ``query``, ``backend``)."""
+
+    def __init__(self, store: Any):
+        self.store = store
 
     def q(self, sql: str, params: list[Any] | None = None) -> tuple[list[str], list[tuple]]:
         return self.store.query(sql, params or [])
-
-    def has_column(self, table: str, column: str) -> bool:
-        rows = self.store.fetchall(
-            "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
-            [table, column])
-        return bool(rows[0][0])
 
     # -- events ------------------------------------------------------------------------------------------------
     def events(self, filters: Filters, *, limit: int = 50, offset: int = 0, sort: str = "-date") -> dict[str, Any]:
@@ -258,13 +267,75 @@ def _round(v: Any) -> float | None:
     return None if v is None else round(float(v), 2)
 
 
-@contextmanager
-def open_reader(target: str) -> Iterator[Reader]:
-    try:
-        r = Reader(target)
-    except StoreError:
-        raise
-    try:
-        yield r
-    finally:
-        r.close()
+class ReaderPool:
+    """Read connections for the app's requests.
+
+    DuckDB: one read-only connection is opened on demand and each request gets its own cursor on it (cheap and
+    thread-safe). The connection is closed again once no request has used it for ``idle_s`` seconds, so that a
+    writer (``parley code``, which needs the file to itself) can get in while nobody is browsing, and the next
+    request sees what it wrote. PostgreSQL: one connection per request (readers never block writers there).
+    """
+
+    def __init__(self, target: str, idle_s: float = 5.0):
+        self.target = str(target)
+        self.idle_s = idle_s
+        self.lock = threading.Lock()
+        self.db: Any = None
+        self.active = 0
+        self.last = 0.0
+        self.timer: threading.Timer | None = None
+
+    @property
+    def postgres(self) -> bool:
+        return self.target.startswith(("postgresql://", "postgres://"))
+
+    @contextmanager
+    def reader(self) -> Iterator[Reader]:
+        from ..query import EventStore
+
+        if self.postgres:
+            db = EventStore(self.target)
+            try:
+                yield Reader(db.store)
+            finally:
+                db.close()
+            return
+        with self.lock:
+            if self.db is None:
+                self.db = EventStore(self.target)
+            cur = _DuckCursor(self.db.store.con.cursor())
+            self.active += 1
+        try:
+            yield Reader(cur)
+        finally:
+            cur.close()
+            with self.lock:
+                self.active -= 1
+                self.last = time.monotonic()
+                if self.timer is None and self.idle_s > 0:
+                    self.timer = threading.Timer(self.idle_s, self._reap)
+                    self.timer.daemon = True
+                    self.timer.start()
+
+    def _reap(self) -> None:
+        with self.lock:
+            self.timer = None
+            if self.db is None:
+                return
+            idle = time.monotonic() - self.last
+            if self.active == 0 and idle >= self.idle_s:
+                self.db.close()
+                self.db = None
+            else:  # still in use: look again later
+                self.timer = threading.Timer(max(0.1, self.idle_s - idle), self._reap)
+                self.timer.daemon = True
+                self.timer.start()
+
+    def close(self) -> None:
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+            if self.db is not None:
+                self.db.close()
+                self.db = None

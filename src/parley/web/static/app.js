@@ -68,6 +68,13 @@ function highlighted(sentence, spans) {
   return out;
 }
 
+function missingActors(ex) {
+  const found = new Set((ex.spans || []).map((s) => s.role));
+  const gone = (ex.actors || []).filter((a) => !found.has(a.role)).map((a) => `${a.role} “${a.text}”`);
+  return gone.length ? el("p", { class: "muted" }, `Not in this sentence as written: ${gone.join(", ")} ` +
+    "(carried over from earlier text, or composed from several words).") : null;
+}
+
 function explanationList(ex, ev) {
   const r = ex.rule || {};
   const dl = el("dl", { class: "explain" });
@@ -147,6 +154,7 @@ async function selectEvent(id, tr) {
   box.replaceChildren(
     el("h2", {}, `${ev.source_code || "?"} → ${ev.target_code || "—"}: ${ev.cameo} ${ev.cameo_name || ""}`),
     el("div", { id: "event-sentence" }, highlighted(ex.sentence, ex.spans)),
+    missingActors(ex),
     explanationList(ex, ev),
     el("p", {}, "Article: ", el("a", { href: `#article/${encodeURIComponent(ev.article_id)}`, id: "open-article" },
       art.title || ev.article_id), art.pub_date ? ` (${art.pub_date})` : ""),
@@ -218,17 +226,15 @@ function drawTimeline(data) {
   periods.forEach((p, i) => {
     const pt = byP[p];
     const x = L + i * bw;
-    if (pt) {
-      g.append(svg("rect", { class: "tl-bar", x: x + bw * 0.1, y: y(pt.events), width: Math.max(1, bw * 0.8),
-        height: H - B - y(pt.events), fill: "#74c0fc" }, svg("title", {}, `${p}: ${pt.events} events, Goldstein ${fmt(pt.goldstein)}`)));
-      line.push(`${x + bw / 2},${yg(pt.goldstein || 0)}`);
-    }
+    if (pt) g.append(svg("rect", { class: "tl-bar", x: x + bw * 0.1, y: y(pt.events), width: Math.max(1, bw * 0.8),
+      height: H - B - y(pt.events), fill: "#74c0fc" }, svg("title", {}, `${p}: ${pt.events} events, Goldstein ${fmt(pt.goldstein)}`)));
+    line.push(`${x + bw / 2},${yg(pt ? pt.goldstein || 0 : 0)}`); // a period without events sums to 0
     if (i % step === 0) g.append(svg("text", { x: x + bw / 2, y: H - B + 14, "text-anchor": "end",
       transform: `rotate(-40 ${x + bw / 2} ${H - B + 14})` }, data.by === "year" ? p.slice(0, 4) : data.by === "month" ? p.slice(0, 7) : p));
   });
   g.append(svg("line", { x1: L, x2: W - R, y1: yg(0), y2: yg(0), stroke: "#ae3ec9", "stroke-dasharray": "3 3", "stroke-opacity": 0.5 }));
   g.append(svg("polyline", { points: line.join(" "), fill: "none", stroke: "#ae3ec9", "stroke-width": 2, class: "tl-goldstein" }));
-  for (const pt of line) { const [cx, cy] = pt.split(","); g.append(svg("circle", { cx, cy, r: 2.5, fill: "#ae3ec9" })); }
+  periods.forEach((p, i) => { if (byP[p]) g.append(svg("circle", { cx: L + i * bw + bw / 2, cy: yg(byP[p].goldstein || 0), r: 2.5, fill: "#ae3ec9" })); });
   host.replaceChildren(g);
   drawDyadSeries(data);
 }
@@ -271,32 +277,35 @@ async function loadTimeline() {
 
 // -- network -----------------------------------------------------------------------------------------------------
 function layout(nodes, edges, W, H) {
-  // a small force layout: pairwise repulsion, springs along edges, a pull to the centre; deterministic start
+  // a small force layout (Fruchterman-Reingold with gravity): pairwise repulsion, springs along edges and a pull
+  // to the centre that keeps unconnected pairs on the canvas; the start is deterministic (a spiral)
   const n = nodes.length;
-  nodes.forEach((d, i) => { const a = 2 * Math.PI * i / Math.max(1, n); d.x = W / 2 + (W / 3) * Math.cos(a); d.y = H / 2 + (H / 3) * Math.sin(a); });
+  nodes.forEach((d, i) => { const a = i * 2.39996, r = 12 * Math.sqrt(i + 1); d.x = W / 2 + r * Math.cos(a); d.y = H / 2 + r * Math.sin(a); });
   const byId = Object.fromEntries(nodes.map((d) => [d.id, d]));
-  const k = Math.sqrt((W * H) / Math.max(1, n)) * 0.6;
-  for (let it = 0; it < 300; it++) {
-    const t = 0.1 * (1 - it / 300) * W / 10;
+  const k = 0.75 * Math.sqrt((W * H) / Math.max(1, n));
+  const iters = 400;
+  for (let it = 0; it < iters; it++) {
+    const t = (W / 12) * (1 - it / iters) + 1;
     for (const d of nodes) { d.dx = 0; d.dy = 0; }
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
       const a = nodes[i], b = nodes[j];
-      let dx = a.x - b.x, dy = a.y - b.y; let dist = Math.hypot(dx, dy) || 0.01;
+      let dx = a.x - b.x, dy = a.y - b.y; const dist = Math.max(Math.hypot(dx, dy), 1);
       const f = (k * k) / dist;
       dx /= dist; dy /= dist; a.dx += dx * f; a.dy += dy * f; b.dx -= dx * f; b.dy -= dy * f;
     }
     for (const e of edges) {
       const a = byId[e.source], b = byId[e.target];
       if (!a || !b || a === b) continue;
-      let dx = a.x - b.x, dy = a.y - b.y; const dist = Math.hypot(dx, dy) || 0.01;
+      let dx = a.x - b.x, dy = a.y - b.y; const dist = Math.max(Math.hypot(dx, dy), 1);
       const f = (dist * dist) / k;
       dx /= dist; dy /= dist; a.dx -= dx * f; a.dy -= dy * f; b.dx += dx * f; b.dy += dy * f;
     }
     for (const d of nodes) {
-      d.dx += (W / 2 - d.x) * 0.02 * k / 10; d.dy += (H / 2 - d.y) * 0.02 * k / 10;
+      const gx = W / 2 - d.x, gy = (H / 2 - d.y) * (W / H);
+      d.dx += gx * k * 0.03; d.dy += gy * k * 0.03;
       const m = Math.hypot(d.dx, d.dy) || 1;
       d.x += (d.dx / m) * Math.min(m, t); d.y += (d.dy / m) * Math.min(m, t);
-      d.x = Math.max(40, Math.min(W - 40, d.x)); d.y = Math.max(30, Math.min(H - 30, d.y));
+      d.x = Math.max(50, Math.min(W - 50, d.x)); d.y = Math.max(36, Math.min(H - 24, d.y));
     }
   }
 }
@@ -313,7 +322,7 @@ function drawNetwork(data) {
   const g = svg("svg", { viewBox: `0 0 ${W} ${H}`, id: "network-svg" });
   const defs = svg("defs", {});
   for (const q of [1, 2, 3, 4]) defs.append(svg("marker", { id: `arrow${q}`, viewBox: "0 0 10 10", refX: 9, refY: 5,
-    markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, svg("path", { d: "M0,0 L10,5 L0,10 z", fill: QUAD_COLORS[q] })));
+    markerWidth: 11, markerHeight: 11, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, svg("path", { d: "M0,0 L10,5 L0,10 z", fill: QUAD_COLORS[q] })));
   g.append(defs);
   const radius = (d) => 6 + 16 * Math.sqrt(d.events / maxN);
   for (const e of data.edges) {
@@ -396,7 +405,8 @@ async function loadArticle() {
   for (const s of d.sentences) {
     const evs = s.events.map((i) => byId[i]);
     body.append(el("div", { class: "article-sentence", "data-index": s.index },
-      el("div", { class: "muted" }, `sentence ${s.index + 1}`), highlighted(s.text, s.spans),
+      el("div", { class: "muted" }, `sentence ${s.index + 1}`),
+      highlighted(s.text, s.spans.map((x) => (x.role === "verb" ? x : Object.assign({}, x, { role: "actor" })))),
       el("ul", { class: "events" }, evs.map((e) => el("li", {}, quadBadge(e.quad_class), " ",
         el("b", {}, `${e.source_code || "?"} → ${e.target_code || "—"} ${e.cameo}`), ` ${e.cameo_name}: `,
         el("mark", { class: "hl-verb" }, e.verb_text || ""), " — rule ",
