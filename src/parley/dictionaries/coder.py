@@ -198,9 +198,14 @@ def from_spacy(doc: Any) -> Sentence:
             if head.dep_ == "relcl":
                 subj = (head.head.left_edge.i, head.head.i + 1)
             break
-        upper_end = t.right_edge.i + 1
+        def governed_end(v: Any) -> int:
+            # the verb's own phrase: its right dependents, not a coordinated second predicate
+            ends = [c.right_edge.i + 1 for c in v.rights if c.dep_ not in {"conj", "cc", "punct"}]
+            return max([v.i + 1] + ends)
+
+        upper_end = governed_end(t)
         if t.dep_ in {"aux", "auxpass"}:
-            upper_end = t.head.right_edge.i + 1
+            upper_end = governed_end(t.head)
         lower = subj[0] if subj else t.left_edge.i
         sent.clauses.append(Clause(t.i, subj, (t.i + 1, upper_end), lower))
     return sent
@@ -645,11 +650,11 @@ class PetrarchCoder:
     def _passive(s: Sentence, c: Clause) -> bool:
         if s.toks[c.verb].tag != "VBN":
             return False
-        for k in range(c.verb - 1, max(-1, c.verb - 4), -1):
+        for k in range(c.verb - 1, max(-1, c.verb - 5), -1):
             w = s.toks[k].word
             if w in {"WAS", "WERE", "IS", "ARE", "BEEN", "BEING", "BE"}:
                 return True
-            if s.toks[k].tag not in {"RB", "RBR", "ADVP"}:
+            if s.toks[k].tag not in {"RB", "RBR", "ADVP", "CC"}:  # "was heavily and unjustly criticized"
                 return False
         return False
 
