@@ -285,6 +285,8 @@ class EventCoder:
         return None
 
     def best_pattern(self, v: Any) -> tuple[Pattern | None, Any | None]:
+        if v.dep_ in {"amod", "compound"}:
+            return None, None  # "starving civilians", "peacekeeping troops": modifiers are not predicates
         lemma = v.lemma_.lower()
         pos = v.pos_
         nominal = pos in {"NOUN", "PROPN"}
@@ -499,7 +501,7 @@ class EventCoder:
                         continue
                 self._apply_frame(c, eff, gov, by_i)
                 continue
-            nf = self._nonfactive(v, by_i)
+            nf = self._nonfactive(v, by_i) or self._background(v)
             if nf:
                 c.fact, c.why = False, nf
                 continue
@@ -551,6 +553,22 @@ class EventCoder:
         if t.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and not any(
                 c.dep_ in _SUBJ for c in t.children):
             return "purpose clause"
+        return ""
+
+    @staticmethod
+    def _background(v: Any) -> str:
+        """A relative clause, or a participle on a non-subject noun, describes background, not news:
+        "asylum to rebels who entered the country", "detainees held after ...", "a team trying to broker"."""
+        t = v
+        for _ in range(8):
+            h = t.head
+            if h is t:
+                return ""
+            if t.dep_ == "relcl":
+                return "background (relative clause)"
+            if t.dep_ == "acl" and h.pos_ in {"NOUN", "PROPN", "PRON"} and h.dep_ not in _SUBJ | _PASS_SUBJ:
+                return "background (participle on a noun)"
+            t = h
         return ""
 
     @staticmethod
@@ -865,6 +883,17 @@ class EventCoder:
         for c in clauses:
             if c.fact:
                 self._emit(c, by_i, idx, memory, seen, article_id, sent_index, sent)
+        # a participial adjunct of a coded clause elaborates it ("rejected X, saying ...", "rioted, setting
+        # fire to ..."): it is not a separate event when its head clause already gave one
+        for c in clauses:
+            v = c.pred
+            if (c.events and v.dep_ == "advcl" and v.tag_ == "VBG" and not any(x.dep_ in _SUBJ for x in v.children)
+                    and v.head.i in by_i and by_i[v.head.i].events):
+                c.why = f"elaboration of '{v.head.text}'"
+                for e in c.events:
+                    e.flags.append("dropped")
+                c.fact = False
+                c.events = []
         # a framing verb whose recoded complement found no actors codes its own event after all
         for c in clauses:
             d = c.superseded_by
