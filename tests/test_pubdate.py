@@ -18,6 +18,8 @@ from parley.when import date_from_url, stamp_line
     ("Posted: Sept. 9, 2021", "2021-09-09"),
     ("Putin met Obama on July 4, 2019", None),  # a sentence, not a stamp
     ("Updated: yesterday", None),
+    ("April 21, 2025.", None),  # the end of a wrapped sentence
+    ("on July 19, 2025.", None),
 ])
 def test_stamp_line(line, want):
     assert stamp_line(line) == want
@@ -26,6 +28,8 @@ def test_stamp_line(line, want):
 def test_date_from_url():
     assert date_from_url("https://example.org/news/2019/03/14/story.html") == "2019-03-14"
     assert date_from_url("https://example.org/news/story-2019.html") is None
+    assert date_from_url("https://example.org/2019-03-14-talks-resume") == "2019-03-14"
+    assert date_from_url("https://example.org/statements/2026/08/2-million-donation/") is None
 
 
 def _clean(options, text, **kw):
@@ -73,9 +77,19 @@ def test_datelines(options, first, place, agency, day, rest):
     assert art.body == rest
 
 
-def test_no_dateline_in_ordinary_sentence(options):
-    art = _clean(options, "NATO leaders met in Brussels - and agreed on nothing.", date="2020-07-04")
+@pytest.mark.parametrize("first", [
+    "NATO leaders met in Brussels - and agreed on nothing.",
+    "INVOKING A NATIONAL EMERGENCY: Today the president signed an order.",
+    "MS. SMITH: Good afternoon, everybody.",
+])
+def test_no_dateline_in_ordinary_text(options, first):
+    art = _clean(options, first, date="2020-07-04")
     assert art.dateline is None
+
+
+def test_wrapped_date_line_is_not_a_stamp(options):
+    art = _clean(options, "The ceremony will take place on Monday,\nApril 21, 2025.\n\nGuests arrive early.")
+    assert art.date is None and "April 21, 2025." in art.body
 
 
 def test_wikinews_dates_from_the_first_line(options, shared_dir):

@@ -34,7 +34,9 @@ _MON2 = _MON.replace("?P<mon>", "?P<mon2>")
 _ISO_RE = re.compile(r"(?P<y>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})")
 _MDY_RE = re.compile(r"\b" + _MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
 _DMY_RE = re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
-_URL_RE = re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>[01]?\d)[/-](?P<d>[0-3]?\d)(?:/|[^\d]|$)")
+# "/2019/03/14/" or "2019-03-14" in a URL; not "/2026/08/2-million-donation"
+_URL_RE = re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?:/|\.html?|\?|#|$)"
+                     r"|(?<!\d)(?P<y2>(?:19|20)\d\d)-(?P<m2>[01]\d)-(?P<d2>[0-3]\d)(?!\d)")
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3,
                  "few": 3, "a few": 3, "couple": 2, "a couple of": 2}
@@ -95,6 +97,8 @@ def stamp_line(line: str) -> str | None:
     if not s or len(s) > 80:
         return None
     m = _STAMP_PREFIX_RE.match(s)
+    if m is None and s.endswith((".", ",", ";")) and not re.search(r"\b[A-Z][a-z]{2}\.$", s):
+        return None  # the end of a sentence wrapped onto its own line ("... on Monday,\nApril 21, 2025.")
     rest = s[m.end():] if m else s
     found = parse_stamp(rest)
     if not found:
@@ -107,7 +111,11 @@ def stamp_line(line: str) -> str | None:
 
 def date_from_url(url: str) -> str | None:
     m = _URL_RE.search(url)
-    return _mk(int(m.group("y")), int(m.group("m")), int(m.group("d"))) if m else None
+    if not m:
+        return None
+    if m.group("y"):
+        return _mk(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    return _mk(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
 
 
 # --------------------------------------------------------------------------- expression resolver

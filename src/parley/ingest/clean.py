@@ -106,7 +106,7 @@ def clean_article(article: Article, opts: Options) -> Article:
         body.append(para)
     if body:
         m = _DATELINE_RE.match(body[0])
-        if m and len(m.group("place")) <= 45:
+        if m and _plausible_dateline(m):
             article.dateline = {"place": m.group("place").strip().rstrip(","), "agency": m.group("agency"),
                                 "day": m.group("day")}
             body[0] = body[0][m.end():]
@@ -131,6 +131,25 @@ clean_article.assigns = ("body", "title", "date", "date_source", "dateline")  # 
 clean_article.requires = ("text|html",)  # type: ignore[attr-defined]
 
 
+_HONORIFICS = {"MR", "MRS", "MS", "DR", "Q", "A", "SEN", "REP", "GEN", "THE", "PRESIDENT", "SECRETARY"}
+
+
+def _plausible_dateline(m: re.Match) -> bool:
+    """A dateline names a place in at most three capitalised words ("SALT LAKE CITY"); an all-caps
+    headline ("INVOKING A NATIONAL EMERGENCY:") or a speaker tag ("MS. LEAVITT:") is not one. A colon
+    ends a dateline only when a country or state follows the place ("BANTUL, Indonesia:")."""
+    place = m.group("place")
+    caps = place.split(",")[0].split()
+    if len(place) > 45 or not caps or len(caps) > 3:
+        return False
+    if caps[0].rstrip(".") in _HONORIFICS:
+        return False
+    sep = m.group(0).rstrip()[-1]
+    if sep == ":" and "," not in place:
+        return False
+    return True
+
+
 def _paragraphs(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     paras = []
@@ -140,8 +159,8 @@ def _paragraphs(text: str) -> list[str]:
             continue
         # lines inside a block: keep chrome/stamp lines apart, join the rest
         current: list[str] = []
-        for ln in lines:
-            if _is_chrome_line(ln) or (_STAMP_RE.match(ln) and len(ln) < 80) or when.stamp_line(ln):
+        for k, ln in enumerate(lines):
+            if _is_chrome_line(ln) or (_STAMP_RE.match(ln) and len(ln) < 80) or (k == 0 and when.stamp_line(ln)):
                 if current:
                     paras.append(" ".join(current))
                     current = []
