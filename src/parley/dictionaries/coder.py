@@ -188,6 +188,9 @@ def from_spacy(doc: Any) -> Sentence:
         subj = None
         for _ in range(4):
             s = next((c for c in head.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}), None)
+            if s is None:  # a subject attached to the auxiliary ("The Philippines was ... criticized")
+                s = next((g for c in head.children if c.dep_ in {"aux", "auxpass"} for g in c.children
+                          if g.dep_ in {"nsubj", "nsubjpass"}), None)
             if s is not None:
                 subj = (s.left_edge.i, s.right_edge.i + 1)
                 break
