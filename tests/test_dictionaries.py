@@ -234,3 +234,15 @@ def test_petrarch_unit_suite_floor_and_categories(shared_dir: Path):
     for c in CATEGORIES:
         assert f"{c}_passed" in m
     assert m["ERROR_passed"] == "7/7"  # discards and unreadable parses are reported as such
+
+
+def test_petrarch_unit_suite_with_spacy_structure(shared_dir: Path, pipeline, monkeypatch):
+    """The same suite with clause structure from parley's own spaCy parse instead of the records' parses."""
+    from parley.eval import EvalContext
+    from parley.eval.petrarch_unit import evaluate
+
+    monkeypatch.setenv("PARLEY_PETRARCH_PARSE", "spacy")
+    m = evaluate(EvalContext(shared=shared_dir, dictionaries=shared_dir / "gold" / "petrarch_unit_tests",
+                             _pipeline=pipeline))
+    assert m["parse"] == "spacy"
+    assert m["pass_rate"] >= 0.84, m
