@@ -157,3 +157,18 @@ def test_roles_follow_the_event_date(code_text):
     art = code_text("Obama criticized Russia in 2006. Obama criticized Russia on Monday.", date="2016-05-04")
     by_year = {e.date[:4]: e.source.code for e in art.events if e.verb_text == "criticized"}
     assert by_year == {"2006": "USALEG", "2016": "USAGOV"}
+
+
+@pytest.mark.parametrize("text, verb, want", [
+    ("The council voted late on Tuesday to extend the mission.", "voted", ("2024-03-05", "day")),
+    ("Rebels seized the town earlier this month.", "seized", ("2024-03-01", "month")),
+    ("The army withdrew from the valley in June 2012.", "withdrew", ("2012-06-01", "month")),
+    ("The two leaders met last week in Vienna.", "met", ("2024-02-26", "week")),
+    ("Protesters marched through the capital yesterday.", "marched", ("2024-03-05", "day")),
+    ("Both sides signed the accord on July 17.", "signed", ("2023-07-17", "day")),
+    ("The government expelled the diplomats in 2011.", "expelled", ("2011-01-01", "year")),
+    ("Delegates negotiated from Monday to Wednesday in Geneva.", "negotiated", ("2024-03-04", "week")),
+    ("On Wednesday, the minister resigned.", "resigned", ("2024-03-06", "day")),
+])
+def test_expression_linked_in_a_sentence(nlp, text, verb, want):
+    assert date_event(_verb(nlp(text), verb), "2024-03-06") == (*want, "text")

@@ -357,6 +357,13 @@ def temporal_phrases(verb: Any, with_args: bool = True) -> list[str]:
                 objs = [t for t in toks if t is not child]
                 if not objs or not _is_temporal(objs):
                     continue
+                if child.lower_ == "from":
+                    # "from Monday to Wednesday": the parser often hangs the two ends apart
+                    end = next((c for c in holder.children if c.dep_ == "prep" and c.i > child.i
+                                and c.lower_ in {"to", "until", "till", "through"}
+                                and _is_temporal(_phrase_tokens(c))), None)
+                    if end is not None:
+                        toks = toks + _phrase_tokens(end)
                 out.append(" ".join(t.text for t in toks))
             elif child.ent_type_ in {"DATE", "TIME"} or child.lower_ in _TIME_WORDS or \
                     (child.dep_ in {"advmod", "npadvmod"} and _is_temporal(toks)):
