@@ -71,6 +71,7 @@ _LEADER_NOUNS = {"leader", "president", "minister", "head", "counterpart"}
 _PAIR_NOUNS = {"leader", "side", "country", "nation", "president", "government", "minister", "party", "state",
                "head", "counterpart", "delegation", "neighbor", "neighbour"}
 _DOC_HINT_DEPS = {"relcl", "acl"}
+_AGREEMENT_NOUNS = {"agreement", "consensus", "deal", "accord", "understanding", "decision", "commitment", "pact"}
 _PROPOSAL_NOUNS = {"request", "offer", "proposal", "plan", "invitation", "call", "appeal", "demand", "ultimatum",
                    "threat", "promise", "pledge", "bid", "initiative", "idea", "suggestion", "plea", "wish", "desire",
                    "readiness", "willingness", "intention", "proposition", "draft", "motion", "order", "warning"}
@@ -566,7 +567,8 @@ class EventCoder:
                 return ""
             if t.dep_ == "relcl":
                 return "background (relative clause)"
-            if t.dep_ == "acl" and h.pos_ in {"NOUN", "PROPN", "PRON"} and h.dep_ not in _SUBJ | _PASS_SUBJ:
+            if (t.dep_ == "acl" and h.pos_ in {"NOUN", "PROPN", "PRON"} and h.dep_ not in _SUBJ | _PASS_SUBJ
+                    and h.lemma_.lower() not in _SPEECH_NOUNS | _PROPOSAL_NOUNS | _AGREEMENT_NOUNS):
                 return "background (participle on a noun)"
             t = h
         return ""
