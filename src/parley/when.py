@@ -344,6 +344,12 @@ def temporal_phrases(verb: Any, with_args: bool = True) -> list[str]:
     holders = [verb]
     if with_args:
         holders += [c for c in verb.children if c.dep_ in _ARG_DEPS]
+        # "Monday's attack killed five": a temporal possessive of the subject
+        for c in verb.children:
+            if c.dep_ in {"nsubj", "nsubjpass"}:
+                for p in c.children:
+                    if p.dep_ == "poss" and (p.lower_ in WEEKDAYS or p.ent_type_ == "DATE"):
+                        out.append(" ".join(t.text for t in _phrase_tokens(p) if t.dep_ != "case"))
     for holder in holders:
         for child in holder.children:
             if child.dep_ in _CLAUSE_DEPS - {"pcomp"} or child.dep_ in {"nsubj", "punct", "cc", "aux", "auxpass"}:
