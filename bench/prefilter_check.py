@@ -19,7 +19,7 @@ DEFAULT = REPO.parent / "shared" / "corpus" / "wikinews" / "wikinews_2019_2020_c
 
 
 def event_key(ev) -> tuple:
-    loc = (ev.location or {}).get("name") if ev.location else None
+    loc = (ev.location.get("name"), ev.location.get("country")) if ev.location else None
     return (ev.article_id, " ".join(ev.sentence.split()).strip("\"'“”‘’ "), ev.source.code, ev.target.code if ev.target else "",
             ev.cameo, ev.date, loc)
 

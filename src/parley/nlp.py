@@ -120,51 +120,55 @@ class Parser:
 
     # -- selective parsing -----------------------------------------------------------------------
     def _selective(self, texts: list[str]) -> list[Any]:
-        """Tokenise every text, parse only the candidate sentences, and reassemble whole Docs."""
-        from .prefilter import split_sentences
+        """Tokenise every text, parse only the candidate sentences, and copy their annotation back.
 
-        plans: list[list[tuple[Any, bool]]] = []  # per text: (piece Doc, parse?) in order
+        Runs of consecutive candidate sentences are parsed as one piece (the parser sees context and
+        may place sentence boundaries inside it as it would in the whole text). A skipped sentence
+        gets one flat tree (first token = root, the others ``unparsed``) so that it stays one sentence,
+        without tags, lemmas or entities. Token indices and offsets are the whole text's.
+        """
+        import numpy
+
+        docs = [self.nlp.make_doc(t) for t in texts]
+        plans: list[list[tuple[int, int, Any]]] = []  # per doc: (start, end, piece Doc or None)
         to_parse: list[Any] = []
-        for text in texts:
-            doc = self.nlp.make_doc(text)
-            spans = split_sentences(doc)
-            flags = self.prefilter.candidates(doc, spans)
-            pieces: list[tuple[Any, bool]] = []
+        for doc in docs:
+            spans, flags = self.prefilter.scan(doc)
+            plan: list[tuple[int, int, Any]] = []
             k = 0
             while k < len(spans):
                 if flags[k]:
-                    # a run of consecutive candidates is parsed as one piece (the parser sees context
-                    # and may place sentence boundaries inside it as it would in the whole text)
                     j = k
                     while j + 1 < len(spans) and flags[j + 1]:
                         j += 1
-                    piece = doc[spans[k][0]:spans[j][1]].as_doc()
-                    pieces.append((piece, True))
+                    s, e = spans[k][0], spans[j][1]
+                    piece = doc[s:e].as_doc()
                     to_parse.append(piece)
+                    plan.append((s, e, piece))
                     k = j + 1
                 else:
-                    pieces.append((self._unparsed(doc, *spans[k]), False))
+                    plan.append((spans[k][0], spans[k][1], None))
                     k += 1
-            plans.append(pieces)
+            plans.append(plan)
         parsed = {id(d): p for d, p in zip(to_parse, self.nlp.pipe(to_parse, batch_size=self.batch_size * 8))}
-        out = []
-        from spacy.tokens import Doc
-
-        for text, pieces in zip(texts, plans):
-            if not pieces:
-                out.append(self.nlp.make_doc(text))
+        strings = self.nlp.vocab.strings
+        root, unparsed = strings.add("ROOT"), strings.add(UNPARSED_DEP)
+        attrs = _MERGE_ATTRS
+        head_col, dep_col = attrs.index("HEAD"), attrs.index("DEP")
+        for doc, plan in zip(docs, plans):
+            if not plan:
                 continue
-            merged = Doc.from_docs([parsed[id(p)] if ok else p for p, ok in pieces], ensure_whitespace=False, exclude=["tensor", "user_data"])
-            out.append(merged)
-        return out
+            arr = numpy.zeros((len(doc), len(attrs)), dtype="uint64")
+            for s, e, piece in plan:
+                if piece is not None:
+                    arr[s:e] = parsed[id(piece)].to_array(attrs)
+                else:
+                    arr[s:e, head_col] = (s - numpy.arange(s, e, dtype="int64")).view("uint64")
+                    arr[s:e, dep_col] = unparsed
+                    arr[s, dep_col] = root
+            doc.from_array(attrs, arr)
+        return docs
 
-    def _unparsed(self, doc: Any, start: int, end: int) -> Any:
-        """A sentence kept without a parse: one flat tree (so it stays one sentence), no tags."""
-        from spacy.tokens import Doc
 
-        toks = doc[start:end]
-        words = [t.text for t in toks]
-        spaces = [bool(t.whitespace_) for t in toks]
-        n = len(words)
-        return Doc(self.nlp.vocab, words=words, spaces=spaces, heads=[0] * n,
-                   deps=["ROOT"] + [UNPARSED_DEP] * (n - 1))
+# annotation copied from parsed pieces into the whole-text Doc (sentence starts follow from HEAD)
+_MERGE_ATTRS = ["TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"]

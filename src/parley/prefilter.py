@@ -34,46 +34,48 @@ def split_sentences(doc: Any) -> list[tuple[int, int]]:
 
     A sentence ends after terminal punctuation (and any closing quotes/brackets) when the next word
     does not start in lower case, and at a line break that follows terminal punctuation, a blank
-    line, or a line that does not end in a lower-case word or comma (a heading or list item);
-    a line break inside a sentence (hard wrap) does not split it.
+    line, or a line that does not end in a lower-case word, a comma or a dash (a heading, a dateline
+    or a list item); a line break inside a sentence (a hard wrap) does not split it.
     """
+    import numpy
+    from spacy.attrs import IS_SPACE, ORTH
+
     n = len(doc)
     if n == 0:
         return []
-    starts = [0]
-    i = 0
-    while i < n:
-        tok = doc[i]
-        text = tok.text
-        if text in _TERMINAL or (len(text) > 1 and set(text) <= {".", "!", "?"}):
-            j = i + 1
-            while j < n and (doc[j].text in _CLOSERS or doc[j].text in _TERMINAL):
-                j += 1
-            k = j
-            while k < n and doc[k].is_space:
-                k += 1
-            if k < n and k > starts[-1] and not doc[k].text[:1].islower():
-                starts.append(k)
-            i = max(j, i + 1)
-            continue
-        if "\n" in tok.whitespace_ or (tok.is_space and "\n" in text):
-            # a line break after this token (trailing whitespace) or a whitespace token with one
+    arr = doc.to_array([ORTH, IS_SPACE])
+    strings = doc.vocab.strings
+    term = numpy.array([strings.add(t) for t in _TERMINAL], dtype="uint64")
+    closers = {strings.add(t) for t in _CLOSERS} | set(term.tolist())
+    orth = arr[:, 0]
+    is_space = arr[:, 1].astype(bool)
+    cands = set(numpy.nonzero(numpy.isin(orth, term))[0].tolist())
+    cands.update(i for i in numpy.nonzero(is_space)[0].tolist() if "\n" in doc[i].text)
+    starts = {0}
+    for i in sorted(cands):
+        if is_space[i]:
+            # a line break: split unless the line ends mid-sentence (hard wrap)
             k = i + 1
-            while k < n and doc[k].is_space:
+            while k < n and is_space[k]:
                 k += 1
             if k >= n:
-                break
-            prev = tok if not tok.is_space else _prev_word(doc, i)
-            blank = text.count("\n") + tok.whitespace_.count("\n") >= 2 or any(
-                doc[m].text.count("\n") >= 1 for m in range(i + 1, k)) or (tok.is_space and text.count("\n") >= 2)
-            wrap = prev is not None and (prev.text == "," or prev.text[:1].islower() or prev.text in {"-", "–"})
-            if k > starts[-1] and (blank or not wrap):
-                starts.append(k)
-            i = k
-            continue
-        i += 1
-    starts = sorted(set(starts))
-    return [(s, e) for s, e in zip(starts, starts[1:] + [n]) if e > s]
+                continue
+            blank = sum(doc[m].text.count("\n") for m in range(i, k)) >= 2
+            prev = _prev_word(doc, i)
+            wrap = prev is not None and (prev.text in {",", "-", "–", "—"} or prev.text[:1].islower())
+            if blank or not wrap:
+                starts.add(k)
+        else:
+            j = i + 1
+            while j < n and int(orth[j]) in closers:
+                j += 1
+            k = j
+            while k < n and is_space[k]:
+                k += 1
+            if k < n and not doc[k].text[:1].islower():
+                starts.add(k)
+    bounds = sorted(starts)
+    return [(s, e) for s, e in zip(bounds, bounds[1:] + [n]) if e > s]
 
 
 def _prev_word(doc: Any, i: int) -> Any:
@@ -91,9 +93,12 @@ def head_forms(heads: Iterable[str], nlp: Any | None) -> frozenset[str]:
     if nlp is not None and "lemmatizer" in nlp.pipe_names:
         lookups = nlp.get_pipe("lemmatizer").lookups
         if lookups.has_table("lemma_rules"):
-            rules = {k: [tuple(r) for r in v] for k, v in lookups.get_table("lemma_rules").items()}
+            # spaCy Tables are keyed by string hashes: look the POS keys up by name, never via items()
+            table = lookups.get_table("lemma_rules")
+            rules = {k: [tuple(r) for r in table.get(k, ())] for k in ("verb", "noun")}
         if lookups.has_table("lemma_exc"):
-            exc = dict(lookups.get_table("lemma_exc").items())
+            table = lookups.get_table("lemma_exc")
+            exc = {k: dict(table.get(k, {})) for k in ("verb", "noun")}
     heads = {h.lower() for h in heads}
     forms: set[str] = set(heads)
     for pos in ("verb", "noun"):
@@ -144,6 +149,8 @@ class Prefilter:
             if len(auto):
                 auto.make_automaton()
         self.stats = PrefilterStats()
+        self._form_hashes: Any = None
+        self._form_vocab: Any = None
 
     def actor_chars(self, text: str) -> list[int]:
         """Start offsets of actor-candidate phrases in ``text`` (on word boundaries)."""
@@ -161,6 +168,11 @@ class Prefilter:
                 hits.append(start)
         return hits
 
+    def scan(self, doc: Any) -> tuple[list[tuple[int, int]], list[bool]]:
+        """Sentence spans of ``doc`` and, for each, whether it is worth a parse."""
+        spans = split_sentences(doc)
+        return spans, self.candidates(doc, spans)
+
     def candidates(self, doc: Any, spans: list[tuple[int, int]]) -> list[bool]:
         """For each sentence span of ``doc`` (token ranges): can it yield an event?"""
         if not spans:
@@ -173,11 +185,16 @@ class Prefilter:
             while si + 1 < len(spans) and bounds[si + 1] <= h:
                 si += 1
             has_actor[si] = True
-        forms = self.forms
-        out = []
-        for k, (s, e) in enumerate(spans):
-            ok = has_actor[k] and any(doc[i].lower_ in forms for i in range(s, e))
-            out.append(ok)
+        import numpy
+        from spacy.attrs import LOWER
+
+        strings = doc.vocab.strings
+        if self._form_hashes is None or self._form_vocab is not strings:
+            self._form_hashes = numpy.array(sorted(strings.add(f) for f in self.forms), dtype="uint64")
+            self._form_vocab = strings
+        hit = numpy.isin(doc.to_array(LOWER), self._form_hashes)
+        cum = numpy.concatenate([[0], numpy.cumsum(hit)])
+        out = [bool(has_actor[k] and cum[e] > cum[s]) for k, (s, e) in enumerate(spans)]
         self.stats.sentences += len(spans)
         self.stats.parsed += sum(out)
         return out

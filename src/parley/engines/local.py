@@ -22,9 +22,12 @@ _WORKER: dict[str, object] = {}
 
 
 def _init_worker(options: Options) -> None:
+    if _WORKER.get("options") == options and "pipeline" in _WORKER:
+        return  # inherited from the parent by fork: loaded once, shared copy-on-write
     from ..pipeline import Pipeline
 
     _WORKER["pipeline"] = Pipeline(options)
+    _WORKER["options"] = options
 
 
 def _work(chunk: list[Item]) -> list[Item]:
@@ -49,9 +52,24 @@ def run_partitions(parts: Iterable[tuple[int, list[Item]]], options: Options,
         return
     chunk_size = max(1, options.batch_size // 2)
     window = options.workers * 3  # chunks in flight
+    ctx = _mp_context()
+    if ctx.get_start_method() == "fork":
+        # load once here and fork: the workers start coding at once and share the model pages
+        if pipeline is None:
+            from ..pipeline import Pipeline
+
+            pipeline = Pipeline(options)
+        _WORKER["pipeline"], _WORKER["options"] = pipeline, options
+    try:
+        yield from _pool_run(ctx, parts, options, chunk_size, window)
+    finally:
+        _WORKER.clear()
+
+
+def _pool_run(ctx, parts, options: Options, chunk_size: int, window: int) -> Iterator[tuple[int, list[Item]]]:
     pending: deque = deque()  # (partition, [AsyncResult, ...])
     in_flight = 0
-    with _mp_context().Pool(options.workers, initializer=_init_worker, initargs=(options,)) as pool:
+    with ctx.Pool(options.workers, initializer=_init_worker, initargs=(options,)) as pool:
         for k, items in parts:
             jobs = [pool.apply_async(_work, (items[i:i + chunk_size],)) for i in range(0, len(items), chunk_size)]
             pending.append((k, jobs))
