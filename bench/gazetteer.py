@@ -7,6 +7,8 @@ Prints, all measured in this run:
   the baseline is the time to read and decode the raw GeoNames JSON (json.load of the same files),
   so load/json_decode is the cost of building the index on top of reading the data;
 * RSS of the process before/after the load and the peak, as deltas;
+* parley's date-expression rules against dateparser on the same expressions (how many each gets right,
+  and the time ratio rules/dateparser);
 * locating + dating N articles (EventLocator + EventDater over parsed Docs) as a ratio of the spaCy
   parse time of the same articles (absolute speeds vary by machine; the ratios are what to compare).
 Runs on one core (BLAS threads pinned to 1). No network.
@@ -69,6 +71,8 @@ def main() -> None:
     look_s = time.perf_counter() - t
     print(f"  resolve         {12000 / look_s:,.0f} lookups/s ({hits} hits)")
 
+    resolver_vs_dateparser()
+
     path = SHARED / "corpus" / "wikinews" / "wikinews_2019_2020_clean.jsonl"
     if not path.exists():
         print("(../shared corpus missing: stage timing skipped)")
@@ -98,6 +102,42 @@ def main() -> None:
     print(f"stages on {len(parsed)} articles, {n_ev} events ({located} located):")
     print(f"  spaCy parse     {parse_s:.2f} s")
     print(f"  when + where    {stage_s:.3f} s   (ratio to parse {stage_s / parse_s:.3f})")
+
+
+EXPRESSIONS = [  # (expression, expected start day) against Wednesday 2024-03-06
+    ("on Wednesday", "2024-03-06"), ("on Monday", "2024-03-04"), ("late on Tuesday", "2024-03-05"),
+    ("yesterday", "2024-03-05"), ("last week", "2024-02-26"), ("on July 17", "2023-07-17"),
+    ("earlier this month", "2024-03-01"), ("in June 2012", "2012-06-01"), ("in 2011", "2011-01-01"),
+    ("three days ago", "2024-03-03"), ("from Monday to Wednesday", "2024-03-04"),
+]
+
+
+def resolver_vs_dateparser(rounds: int = 20) -> None:
+    """parley's rule resolver against dateparser on the same expressions: time ratio and agreement."""
+    from datetime import date, datetime
+
+    from parley.when import resolve_expression
+
+    pub = date(2024, 3, 6)
+    t = time.perf_counter()
+    for _ in range(rounds):
+        ours = [resolve_expression(e, pub) for e, _ in EXPRESSIONS]
+    rules_s = (time.perf_counter() - t) / rounds
+    right_rules = sum(bool(o) and o[0] == want for o, (_, want) in zip(ours, EXPRESSIONS))
+    try:
+        import dateparser
+    except ImportError:
+        print(f"resolver: rules {rules_s * 1e6 / len(EXPRESSIONS):.0f} us/expression; dateparser not installed")
+        return
+    settings = {"RELATIVE_BASE": datetime(2024, 3, 6), "PREFER_DATES_FROM": "past"}
+    dateparser.parse("yesterday", settings=settings)  # first call loads its data; not timed
+    t = time.perf_counter()
+    theirs = [dateparser.parse(e, settings=settings) for e, _ in EXPRESSIONS]
+    dp_s = time.perf_counter() - t
+    right_dp = sum(d is not None and d.date().isoformat() == want for d, (_, want) in zip(theirs, EXPRESSIONS))
+    print(f"date expressions ({len(EXPRESSIONS)}): rules right {right_rules}, dateparser right {right_dp}; "
+          f"time rules/dateparser {rules_s / dp_s:.4f} (rules {rules_s * 1e6 / len(EXPRESSIONS):.0f} us, "
+          f"dateparser {dp_s * 1e3 / len(EXPRESSIONS):.1f} ms per expression)")
 
 
 if __name__ == "__main__":
