@@ -330,10 +330,10 @@ class EventCoder:
                 prev = _prev_noun(t)
                 if prev is not None and _stolen_subject(prev):
                     return prev, False
-            if t.dep_ in {"xcomp", "conj", "advcl", "acl", "acomp", "pcomp"} and t.head is not t:
+            if t.dep_ in {"xcomp", "conj", "advcl", "acl", "acomp", "pcomp"} and t.head != t:
                 if t.dep_ == "acl" and t.head.pos_ in {"NOUN", "PROPN"}:
                     n = t.head
-                    if n.dep_ in _OBJ | {"attr"} and n.head is not n and n.head.pos_ in {"VERB", "AUX"}:
+                    if n.dep_ in _OBJ | {"attr"} and n.head != n and n.head.pos_ in {"VERB", "AUX"}:
                         t = n.head  # "X issued a declaration demanding ...": X
                         continue
                     if n.dep_ in _SUBJ:
@@ -353,7 +353,7 @@ class EventCoder:
                 if c.dep_ == "poss" and c.lower_ not in {"its", "their", "his", "her"}:
                     return c
             h = tok.head
-            if h is not tok and h.pos_ in {"VERB", "AUX"}:
+            if h != tok and h.pos_ in {"VERB", "AUX"}:
                 s, passive = self.subject_of(h)
                 return None if passive else s
             return None
@@ -374,7 +374,7 @@ class EventCoder:
         for _ in range(6):
             if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in t.children):
                 return True
-            if t.head is t:
+            if t.head == t:
                 break
             t = t.head
         return False
@@ -383,7 +383,7 @@ class EventCoder:
         """The framing verb whose complement ``v`` is, and the frame."""
         t = v
         for _ in range(3):
-            if t.dep_ == "conj" and t.head is not t:
+            if t.dep_ == "conj" and t.head != t:
                 t = t.head
             else:
                 break
@@ -397,7 +397,7 @@ class EventCoder:
             g = t.head
             if t.dep_ == "pcomp" and g.dep_ == "prep":
                 g = g.head
-            if g is t:
+            if g == t:
                 return None, None
             lemma = g.lemma_.lower()
             for c in g.children:
@@ -417,7 +417,7 @@ class EventCoder:
         """The speech verb whose ccomp contains ``v`` ("X said (that) v ..."), if any."""
         t = v
         for _ in range(5):
-            if t.dep_ in {"conj", "acomp", "xcomp"} and t.head is not t:
+            if t.dep_ in {"conj", "acomp", "xcomp"} and t.head != t:
                 t = t.head  # "Syria says it is willing to withdraw": willing → is → says
                 continue
             if t.dep_ in {"acl", "ccomp"} and t.head.pos_ == "NOUN" and t.head.lemma_.lower() in _SPEECH_NOUNS:
@@ -537,12 +537,12 @@ class EventCoder:
         """Why ``v`` is not a reported fact: the content of a proposal, an allegation, a purpose."""
         t = v
         for _ in range(3):
-            if t.dep_ == "conj" and t.head is not t:
+            if t.dep_ == "conj" and t.head != t:
                 t = t.head
             else:
                 break
         h = t.head
-        if h is t:
+        if h == t:
             return ""
         if t.dep_ in {"acl", "xcomp", "ccomp", "relcl"} and h.pos_ == "NOUN" and h.lemma_.lower() in _PROPOSAL_NOUNS:
             return f"content of a {h.lemma_.lower()}"
@@ -563,7 +563,7 @@ class EventCoder:
         t = v
         for _ in range(8):
             h = t.head
-            if h is t:
+            if h == t:
                 return ""
             if t.dep_ == "relcl":
                 return "background (relative clause)"
@@ -666,7 +666,7 @@ class EventCoder:
                 spk = self._speech_head(c.pred, by_i)
             if spk is not None:
                 s2, _ = self.subject_of(spk)
-                if s2 is not None and s2 is not subj:
+                if s2 is not None and s2 != subj:
                     got = self.actors_at(s2, idx)
                     if got:
                         return got, "speaker"
@@ -738,7 +738,7 @@ class EventCoder:
                     got.append((m, m.actor))
         if got:
             return got
-        if v.dep_ in _LIGHT_DEPS and v.head is not v and v.head.pos_ in {"VERB", "AUX"}:
+        if v.dep_ in _LIGHT_DEPS and v.head != v and v.head.pos_ in {"VERB", "AUX"}:
             subj, passive = self.subject_of(v.head)
             if subj is not None and not passive:
                 return self.actors_at(subj, idx)
@@ -822,7 +822,7 @@ class EventCoder:
     def _default_targets(self, v: Any, idx: dict[int, Mention], preps: tuple[str, ...] = _TARGET_PREPS,
                          deep: bool = True) -> list[tuple[Mention, Actor]]:
         dobj = self._dobj(v) if v.pos_ not in {"NOUN", "PROPN"} else None
-        if dobj is not None and dobj is not v.head:
+        if dobj is not None and dobj != v.head:
             got = self.actors_at(dobj, idx)
             if got:
                 return got
@@ -831,7 +831,7 @@ class EventCoder:
                 got = self.actors_at(c, idx)
                 if got:
                     return got
-        if dobj is not None and dobj is not v.head:
+        if dobj is not None and dobj != v.head:
             # "rejected calls by X", "welcomed X's statement": the author of the object
             for ch in dobj.children:
                 if ch.dep_ == "poss" and ch.lower_ not in {"its", "their", "his", "her"}:
@@ -873,7 +873,7 @@ class EventCoder:
         for c in clauses:
             if c.pred.pos_ in {"NOUN", "PROPN"}:
                 h = c.pred.head
-                if h is not c.pred and h.i in by_i and by_i[h.i].pred.pos_ not in {"NOUN", "PROPN"}:
+                if h != c.pred and h.i in by_i and by_i[h.i].pred.pos_ not in {"NOUN", "PROPN"}:
                     hc = by_i[h.i]
                     if (c.pred.dep_ in _OBJ and hc.pattern.specificity == 0 and c.pattern.code[:2] != "01"
                             and hc.frame is None and hc.fact):
@@ -963,10 +963,10 @@ class EventCoder:
     def _under(tok: Any, anc: Any) -> bool:
         t = tok
         for _ in range(12):
-            if t.head is t:
+            if t.head == t:
                 return False
             t = t.head
-            if t is anc:
+            if t == anc:
                 return True
         return False
 
@@ -1015,7 +1015,7 @@ def _same_actor(a: Actor, b: Actor) -> bool:
 
 def _depth(tok: Any) -> int:
     d = 0
-    while tok.head is not tok and d < 50:
+    while tok.head != tok and d < 50:
         tok = tok.head
         d += 1
     return d
