@@ -218,3 +218,16 @@ def test_country_inside_a_longer_agent_phrase(tmp_path):
     kb = KnowledgeBase.load(extra=[_write_kb(tmp_path / "kb", agents="ELI\tformer Kremlin aide\n")])
     got = ActorResolver(kb).resolve_text("a former Kremlin aide")
     assert (got.country, got.code_1) == ("RUS", "ELI")
+
+
+def test_carry_over_never_turns_institutions_into_people(code_text):
+    art = code_text("President Donald Trump spoke on Friday. The government later rejected the plan.", "2019-01-04")
+    gov = [x for x in art.mentions if x.text.lower() == "government"]
+    assert gov and gov[0].kind != "carry"
+
+
+def test_titled_unknown_person_takes_the_articles_only_country(code_text):
+    art = code_text("A gas explosion destroyed a building in Russia on Monday. "
+                    "Emergency Minister Pavel Vorontsov visited the site.", "2019-01-01")
+    titled = next(x for x in art.mentions if "Vorontsov" in x.text)
+    assert titled.actor.country == "RUS" and "+context" in titled.actor.entry

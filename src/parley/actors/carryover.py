@@ -5,7 +5,8 @@ Only when exactly one candidate fits is a mention added (kind ``carry``, entry `
 * ``he``/``she`` as a clause subject → the one person mention of the nearest earlier sentence that
   names people (two different people there: ambiguous, nothing added);
 * ``the minister`` / ``the president`` / ``the premier`` ... (a definite singular title with no country
-  of its own) → the one earlier person or titled mention, in the last three sentences, with the same sector.
+  of its own) → the one earlier person, in the last three sentences, named with that same title word
+  ("Foreign Minister X" ... "the minister"); institutions ("the government") are never carried over.
 
 "The two leaders" would need one mention for two actors; it is not resolved here.
 """
@@ -56,10 +57,13 @@ def carry_over(doc: Any, mentions: list[Mention]) -> list[Mention]:
             first = doc[m.start - 1] if m.start > 0 else None
             if first is None or first.lower_ != "the" or doc[m.end - 1].tag_ in {"NNS", "NNPS"}:
                 continue
+            head = doc[m.end - 1].lower_
             cands = []
             for back in range(si - 1, max(-1, si - 4), -1):
                 for o in by_sent.get(back, []):
-                    if o.kind == "person" and o.actor.country and o.actor.sector == m.actor.sector:
+                    # the same title was used for that person ("Foreign Minister X" ... "the minister")
+                    if o.kind == "person" and o.actor.country and o.actor.sector == m.actor.sector and \
+                            head in o.text.lower().split():
                         cands.append(o)
             keys = {o.person.key if o.person is not None else o.actor.code for o in cands}
             if len(keys) == 1:

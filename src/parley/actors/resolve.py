@@ -327,7 +327,8 @@ class ActorResolver:
         return sorted(matches + extra, key=lambda m: m[0])
 
     def _titled_context(self, doc: Any, mentions: list[Mention]) -> None:
-        """A titled unknown person without a country takes the one country named in the sentence."""
+        """A titled unknown person without a country takes the country attached to the name ("X of Y"),
+        else the one country named in the sentence, else the one country named in the article."""
         for m in mentions:
             if m.actor.country or "name" not in m.parts or not m.actor.sector:
                 continue
@@ -339,6 +340,9 @@ class ActorResolver:
                          and o.kind in {"country", "metonym"} and sent.start <= o.start < sent.end}
             if attached:
                 countries = {attached[0].actor.country}
+            elif not countries:
+                # no country in the sentence: the one country the whole article names, if only one
+                countries = {o.actor.country for o in mentions if o.actor.country and o.kind in {"country", "metonym"}}
             if len(countries) == 1:
                 c = countries.pop()
                 m.actor = Actor(code=c + (m.actor.code or ""), country=c, sector=m.actor.sector,
