@@ -380,6 +380,10 @@ def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
         known = gaz is not None and bool(gaz.index.get(normalize(span.text)))
         titled = i > 0 and doc[i - 1].lower_.rstrip(".") in _TITLES
         person = ent_type == "PERSON" and (j - i > 1 or titled)
+        if j - i == 1 and (span.text.lower() in _COMMON_WORDS or span.text.lower() in PLACE_NOUNS
+                           or span.text.lower() in EVENT_NOUNS):
+            i = i_next
+            continue  # "State of Emergency", "the Union"
         by_noun = _named_by_noun(root)
         acronym = span.text.isupper() and len(span.text) <= 5
         if j - i > 1 and root.lower_ in FACILITY_NOUNS and not person:
@@ -504,6 +508,10 @@ def _fronted(doc: Any, verb: Any, m: PlaceMention) -> bool:
     return True
 
 
+_COMMON_WORDS = frozenset("""
+emergency independence union peace justice freedom congress parliament senate government assembly council
+court army police navy ministry republic kingdom federation party front alliance coalition
+""".split())
 _TITLES = frozenset("mr mrs ms dr president minister general gen sen senator rep king queen prince pope "
                     "sheikh imam judge lt col capt sgt".split())
 
@@ -584,6 +592,25 @@ class EventLocator:
         place = self.gaz.resolve(name, extra or ctx, city=True)
         return place, raw
 
+    def unresolved(self, doc: Any, m: PlaceMention, ms: list[PlaceMention], ctx: list[str]) -> dict[str, Any]:
+        """A linked place the gazetteer does not know by its full name: "Ma'rib Governorate" is placed at
+        Ma'rib (precision admin1); "Aziziyah district, Syria" keeps the qualifier's country."""
+        words = m.text.split()
+        country = None
+        nxt = next((x for x in ms if x.start == m.end + 1 and doc[m.end].text == ","), None)
+        if nxt is not None and nxt.place is not None and nxt.place.country:
+            country = nxt.place.country
+        if len(words) > 1 and words[-1].lower() in _ADMIN_WORDS:
+            base = self.gaz.resolve(" ".join(words[:-1]), [country] if country else ctx)
+            if base is not None and (country is None or base.country == country):
+                loc = self.gaz.to_location(base, m.text, "text")
+                loc.update(name=m.text, geonameid=None, admin1=m.text,
+                           precision="admin1" if words[-1].lower() not in {"district", "county"} else "admin2")
+                return loc
+        return {"name": m.text, "country": self.gaz.iso3.get(country, country) if country else None,
+                "admin1": None, "lat": None, "lon": None, "geonameid": None, "precision": "unresolved",
+                "source": "text"}
+
     def __call__(self, article: Any) -> Any:
         doc = article.doc
         if doc is None or not article.events:
@@ -617,9 +644,7 @@ class EventLocator:
                 if m.place is not None:
                     ev.location = self.gaz.to_location(m.place, m.text, "text")
                 else:
-                    ev.location = {"name": m.text, "country": None, "admin1": None,
-                                   "lat": None, "lon": None, "geonameid": None, "precision": "unresolved",
-                                   "source": "text"}
+                    ev.location = self.unresolved(doc, m, ms, ctx)
             elif dl_place is not None and not any(
                     not actor_toks.intersection(range(x.start, x.end)) for x in ms):
                 # the sentence names no place (countries acting as actors are not places here)

@@ -170,8 +170,9 @@ def _geo_cols(loc: dict[str, Any] | None) -> list[Any]:
     if not loc:
         return [0, "", "", "", "", "", "", ""]
     lat, lon = loc.get("lat"), loc.get("lon", loc.get("lng"))
-    kind = {"country": 1, "adm1": 2, "city": 4}.get(str(loc.get("type", loc.get("kind", ""))).lower(), 4 if lat else 1)
-    return [kind, loc.get("name") or "", loc.get("country") or "", loc.get("adm1") or "", "",
+    kind = {"country": 1, "adm1": 2, "admin1": 2, "admin2": 2, "city": 4}.get(
+        str(loc.get("precision") or loc.get("type", loc.get("kind", ""))).lower(), 4 if lat else 1)
+    return [kind, loc.get("name") or "", loc.get("country") or "", loc.get("admin1") or loc.get("adm1") or "", "",
             "" if lat is None else lat, "" if lon is None else lon, loc.get("id") or loc.get("geonameid") or ""]
 
 
