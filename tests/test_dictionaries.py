@@ -246,3 +246,28 @@ def test_petrarch_unit_suite_with_spacy_structure(shared_dir: Path, pipeline, mo
                              _pipeline=pipeline))
     assert m["parse"] == "spacy"
     assert m["pass_rate"] >= 0.84, m
+
+
+def test_replace_mode_uses_only_the_imported_tables(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from parley.actors import ActorResolver
+    from parley.cli import app
+    from parley.dictionaries import load_resources
+    from parley.events import Ontology
+
+    src = tmp_path / "dicts"
+    src.mkdir()
+    (src / "Test.actors.txt").write_text(ACTORS)
+    (src / "Test.agents.txt").write_text(AGENTS)
+    for flag, name in (([], "add"), (["--replace"], "only")):
+        res = CliRunner().invoke(app, ["dictionaries", "import", str(src), "--out", str(tmp_path / name)] + flag)
+        assert res.exit_code == 0, res.output
+    onto = Ontology.load()
+    kb_add, _ = load_resources(tmp_path / "add", onto)
+    kb_only, lex_only = load_resources(tmp_path / "only", onto)
+    assert ActorResolver(kb_add).resolve_text("Valoria").code == "VAL"
+    assert ActorResolver(kb_add).resolve_text("France").code == "FRA"  # built-in still there
+    assert ActorResolver(kb_only).resolve_text("Valoria").code == "VAL"
+    assert ActorResolver(kb_only).resolve_text("France").code == ""  # instead of the built-in tables
+    assert len(lex_only) > 0

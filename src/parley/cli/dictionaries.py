@@ -25,6 +25,7 @@ def import_cmd(
     out_dir: Optional[str] = typer.Option(None, "--out", "-o", help="Folder to write the parley tables to (default: only report)."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first malformed line (nothing is written)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not list the skipped lines."),
+    replace: bool = typer.Option(False, "--replace", help="Mark DIR to be used instead of the built-in tables (default: in addition to them)."),
 ) -> None:
     """Import PETRARCH dictionaries into parley's own tables."""
     from ..dictionaries.convert import import_petrarch
@@ -35,7 +36,8 @@ def import_cmd(
         err.print(f"[red]error:[/red] unknown format {fmt!r} (known: petrarch)")
         raise typer.Exit(2)
     try:
-        d, tables = import_petrarch(files, out_dir, strict=strict, codes=set(Ontology.load().codes))
+        d, tables = import_petrarch(files, out_dir, strict=strict, codes=set(Ontology.load().codes),
+                                    mode="replace" if replace else "add")
     except ParleyError as exc:
         err.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1)

@@ -4,7 +4,9 @@
 (``people.tsv``, ``orgs.tsv``, ``agents.tsv``, ``discards.txt``, ``verbs/petrarch.txt``, ``manifest.json``).
 ``--dictionaries PATH`` (option ``dictionaries``) accepts such a folder, or PETRARCH files / a folder of
 them directly (converted in memory). Imported actors are looked up before the built-in knowledge base
-(they shadow built-in phrases); imported verb patterns are added to the built-in verb lexicon.
+(they shadow built-in phrases); imported verb patterns are added to the built-in verb lexicon. A folder
+imported with ``--replace`` (``"mode": "replace"`` in its manifest) is used *instead of* the built-in
+tables: its actors and agents only, and its verb patterns only when it has any.
 """
 from __future__ import annotations
 
@@ -36,8 +38,12 @@ def load_resources(spec: str | Path, ontology: Any) -> tuple[Any, Any]:
             raise LexiconError("dictionaries path not found", path=str(p))
     if len(paths) == 1 and is_import_folder(paths[0]):
         folder = paths[0]
-        kb = KnowledgeBase.load(extra=[folder])
         verb_files = sorted((folder / "verbs").glob("*.txt")) if (folder / "verbs").is_dir() else []
+        if _mode(folder) == "replace":  # imported with --replace: the imported tables instead of the built-in ones
+            kb = KnowledgeBase.load(folder, include_pycountry=False)
+            lexicon = VerbLexicon.load(ontology, verb_files) if verb_files else VerbLexicon.load(ontology)
+            return kb, lexicon
+        kb = KnowledgeBase.load(extra=[folder])
         lexicon = _lexicon(ontology, verb_files)
         return kb, lexicon
     d = read_petrarch(paths)
@@ -50,6 +56,15 @@ def load_resources(spec: str | Path, ontology: Any) -> tuple[Any, Any]:
         verb_files = sorted((Path(tmp) / "verbs").glob("*.txt"))
         lexicon = _lexicon(ontology, verb_files)
     return kb, lexicon
+
+
+def _mode(folder: Path) -> str:
+    import json
+
+    try:
+        return json.loads((folder / "manifest.json").read_text("utf-8")).get("mode", "add")
+    except (OSError, ValueError):
+        return "add"
 
 
 def _lexicon(ontology: Any, extra_files: list[Path]) -> Any:

@@ -269,7 +269,7 @@ def build_tables(d: PetrarchDictionaries, codes: set[str] | None = None) -> Tabl
     return t
 
 
-def write_tables(t: Tables, out_dir: str | Path, sources: Iterable[str] = ()) -> list[Path]:
+def write_tables(t: Tables, out_dir: str | Path, sources: Iterable[str] = (), mode: str = "add") -> list[Path]:
     out = Path(out_dir)
     written = []
     for name, text in t.files.items():
@@ -278,19 +278,19 @@ def write_tables(t: Tables, out_dir: str | Path, sources: Iterable[str] = ()) ->
         p.write_text(text, "utf-8")
         written.append(p)
     manifest = {"format": "parley-import/1", "from": "petrarch", "sources": [Path(s).name for s in sources],
-                "counts": t.counts}
+                "mode": mode, "counts": t.counts}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
     written.append(out / "manifest.json")
     return written
 
 
 def import_petrarch(paths: Iterable[str | Path], out_dir: str | Path | None = None, *, strict: bool = False,
-                    codes: set[str] | None = None) -> tuple[PetrarchDictionaries, Tables]:
+                    codes: set[str] | None = None, mode: str = "add") -> tuple[PetrarchDictionaries, Tables]:
     paths = list(paths)
     d = read_petrarch(paths, strict=strict)
     if not d.files:
         raise LexiconError("no PETRARCH dictionary files found", path=", ".join(str(p) for p in paths))
     t = build_tables(d, codes)
     if out_dir is not None:
-        write_tables(t, out_dir, d.files)
+        write_tables(t, out_dir, d.files, mode)
     return d, t
