@@ -36,4 +36,4 @@ def serve(
     err.print(f"parley: serving {db} on http://{shown}:{port}/ "
               f"(API /api, docs /docs; token {'required for POST /api/code' if token else 'not set'})",
               highlight=False)
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False)

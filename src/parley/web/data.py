@@ -71,33 +71,70 @@ class _DuckCursor:
 class Reader:
     """The queries of one request, over a store interface (``fetchall``, ``query``, ``backend``)."""
 
-    def __init__(self, store: Any):
+    def __init__(self, store: Any, cache: dict | None = None):
         self.store = store
+        self.cache = cache
 
     def q(self, sql: str, params: list[Any] | None = None) -> tuple[list[str], list[tuple]]:
         return self.store.query(sql, params or [])
 
     # -- events ------------------------------------------------------------------------------------------------
     def events(self, filters: Filters, *, limit: int = 50, offset: int = 0, sort: str = "-date") -> dict[str, Any]:
+        """A page of events; pages are remembered while the connection lives (the data cannot change under it)."""
+        key = ("page", repr(sorted(_filter_kwargs(filters).items(), key=lambda kv: kv[0])), limit, offset, sort)
+        if self.cache is not None and key in self.cache:
+            return self.cache[key]
+        out = self._events(filters, limit=limit, offset=offset, sort=sort)
+        self._remember(key, out)
+        return out
+
+    def _remember(self, key: Any, value: Any) -> None:
+        if self.cache is not None:
+            if len(self.cache) > 1000:
+                self.cache.clear()
+            self.cache[key] = value
+
+    def _events(self, filters: Filters, *, limit: int, offset: int, sort: str) -> dict[str, Any]:
         level = filters.level()
-        base, params = _base(filters)
         sorts = {"raw": SORTS_COMMON, "article": SORTS_ARTICLE, "day": SORTS_DAY}[level]
         desc = sort.startswith("-")
         key = sort.lstrip("-+")
         if key not in sorts:
             raise OptionsError(f"sort wants one of {', '.join(sorted(sorts))} (prefix - for descending), not {sort!r}")
-        tie = "s.cluster_id" if level == "day" else "s.event_id"
-        order = f" ORDER BY s.{sorts[key]} {'DESC' if desc else 'ASC'} NULLS LAST, {tie}"
-        cols = LIST_COLS_DAY if level == "day" else LIST_COLS_RAW + (["num_mentions"] if level == "article" else [])
+        tie = "cluster_id" if level == "day" else "event_id"
+        order = f" ORDER BY s.{sorts[key]} {'DESC' if desc else 'ASC'} NULLS LAST, s.{tie}"
+        page = f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        if level == "raw":
+            # raw events: filter, sort and page the events table alone, then add the page's article titles
+            where, params = filters.where()
+            base = f"SELECT * FROM events e{where}"
+            cols = [c for c in LIST_COLS_RAW if c not in ("title", "outlet")]
+        else:
+            base, params = _base(filters)
+            cols = LIST_COLS_DAY if level == "day" else LIST_COLS_RAW + ["num_mentions"]
+        total = self._count(base, params)
         sel = ", ".join(f"s.{c}" for c in cols)
-        total = self.store.fetchall(f"SELECT count(*) FROM ({base}) s", params)[0][0]
-        names, rows = self.q(f"SELECT {sel} FROM ({base}) s{order} LIMIT {int(limit)} OFFSET {int(offset)}", params)
-        items = []
-        for r in rows:
-            d = row_dict(names, r)
+        names, rows = self.q(f"SELECT {sel} FROM ({base}) s{order}{page}", params)
+        items = [row_dict(names, r) for r in rows]
+        if level == "raw" and items:
+            ids = sorted({d["article_id"] for d in items if d.get("article_id")})
+            marks = ", ".join("?" for _ in ids)
+            titles = {a: (t, o) for a, t, o in self.store.fetchall(
+                f"SELECT article_id, title, source FROM articles WHERE article_id IN ({marks})", ids)} if ids else {}
+            for d in items:
+                d["title"], d["outlet"] = titles.get(d.get("article_id"), (None, None))
+        for d in items:
             d["id"] = d.get("event_id") or d.get("first_event_id")
-            items.append(d)
         return {"level": level, "total": int(total), "limit": limit, "offset": offset, "sort": sort, "items": items}
+
+    def _count(self, base: str, params: list[Any]) -> int:
+        """Rows of a filtered set; remembered while the connection lives (the data cannot change under it)."""
+        key = (base, tuple(str(p) for p in params))
+        if self.cache is not None and key in self.cache:
+            return self.cache[key]
+        n = int(self.store.fetchall(f"SELECT count(*) FROM ({base}) s", params)[0][0])
+        self._remember(key, n)
+        return n
 
     def event(self, event_id: str) -> dict[str, Any] | None:
         names, rows = self.q("SELECT e.*, a.url, a.title, a.source AS outlet, a.pub_date, a.origin FROM events e "
@@ -284,6 +321,7 @@ class ReaderPool:
         self.active = 0
         self.last = 0.0
         self.timer: threading.Timer | None = None
+        self.cache: dict = {}  # per open connection: counts and pages of filtered sets
 
     @property
     def postgres(self) -> bool:
@@ -303,10 +341,11 @@ class ReaderPool:
         with self.lock:
             if self.db is None:
                 self.db = EventStore(self.target)
+                self.cache = {}
             cur = _DuckCursor(self.db.store.con.cursor())
             self.active += 1
         try:
-            yield Reader(cur)
+            yield Reader(cur, self.cache)
         finally:
             cur.close()
             with self.lock:
@@ -326,6 +365,7 @@ class ReaderPool:
             if self.active == 0 and idle >= self.idle_s:
                 self.db.close()
                 self.db = None
+                self.cache = {}
             else:  # still in use: look again later
                 self.timer = threading.Timer(max(0.1, self.idle_s - idle), self._reap)
                 self.timer.daemon = True
