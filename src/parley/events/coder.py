@@ -530,6 +530,22 @@ class EventCoder:
             if neg:
                 c.fact, c.why = False, "negated"
                 continue
+        # "X declared that China must drop barriers": an obligation reported by a speech verb whose
+        # complement the lexicon does not know is still a demand by the speaker (generic 100)
+        for c in clauses:
+            v = c.pred
+            if not c.fact or not (c.code[:2] == "01" or "speech" in c.pattern.flags
+                                  or v.lemma_.lower() in self._speech_lemmas):
+                continue
+            for ch in v.children:
+                if ch.dep_ != "ccomp" or ch.i in by_i or self._negated(ch):
+                    continue
+                if self._aux(ch) & _OBLIG or self._has_to(ch) or any(
+                        x.dep_ == "xcomp" and x.i not in by_i and self._has_to(x) for x in ch.children):
+                    c.rule = f"{c.rule} + obligation in its complement '{ch.text}' → 100"
+                    c.code = "100"
+                    c.target_override = next((x for x in ch.children if x.dep_ in _SUBJ), None)
+                    break
         return clauses
 
     @staticmethod
