@@ -140,3 +140,54 @@ def test_over_generation_guard(dyads, pipeline):
     got, art = dyads("Germany, France, Spain, Italy and Poland attacked Russia, Ukraine and Belarus.")
     assert len(art.events) == pipeline.options.max_events_per_sentence
     assert all("capped" in e.flags for e in art.events)
+
+
+def test_content_of_a_proposal_is_not_a_fact(dyads):
+    # the attack is what was requested, not something that happened
+    got = dyads("Spain rejected a request to attack Italy.")[0]
+    assert ("ESP", "ITA", "190") not in got
+
+
+def test_allegation_is_not_a_fact(dyads):
+    got = dyads("Spain accused Italy of attacking France.")[0]
+    assert ("ITA", "FRA", "190") not in got and ("ESP", "FRA", "190") not in got
+
+
+def test_purpose_clause_is_not_a_fact(dyads):
+    got = dyads("Germany met Spain to attack France.")[0]
+    assert ("DEU", "ESP", "040") in got
+    assert not any(code == "190" for _s, _t, code in got)
+
+
+def test_relative_clause_is_background(dyads):
+    got = dyads("Japan met Kenyan officials who attacked Somalia last year.")[0]
+    assert ("JPN", "KEN", "040") in got
+    assert not any(code == "190" for _s, _t, code in got)
+
+
+def test_elaborating_participle_is_not_a_second_event(dyads):
+    got = dyads("Germany attacked France, meeting Spain.")[0]
+    assert got == {("DEU", "FRA", "190")}
+
+
+def test_target_in_a_complement(dyads):
+    # "demanded that X ..." with an action the lexicon does not know: the demand targets X
+    assert dyads("France demanded that Iran stop the program.")[0] == {("FRA", "IRN", "100")}
+
+
+def test_speech_obligation_is_a_demand(dyads):
+    assert dyads("France said Iran must release the prisoners.")[0] == {("FRA", "IRN", "1053")}
+
+
+def test_both_leaders_carry_over(pipeline, coder):
+    from parley.ingest import clean_article
+    from parley.model import Article
+    from parley.nlp import Parser
+
+    text = "Japanese President Tanaka met Brazil's President Silva in Tokyo. Both leaders held talks on trade."
+    art = clean_article(Article(id="c", text=text, date="2024-03-06", date_source="record"), pipeline.options)
+    art = coder(pipeline.stages[0](Parser(pipeline.res.nlp)(art)))
+    second = {(e.source.country, e.target.country if e.target else None, e.cameo)
+              for e in art.events if e.sentence_index == 1}
+    assert second == {("JPN", "BRA", "040"), ("BRA", "JPN", "040")}
+    assert all("carry-over" in e.flags for e in art.events if e.sentence_index == 1)

@@ -16,8 +16,15 @@ Per sentence:
    with the speaker as source. Complements with no frame value are not coded (the framing verb keeps
    its code); complements of "deny" are not coded.
 3. **Facts only.** Negated predicates ("did not attack") that no frame recodes, questions, clauses
-   inside ``if``/``unless`` conditions and hypotheticals are not coded (``explain`` shows why).
-   Sentences with a discard word (sports, entertainment, anniversaries) are not coded.
+   inside ``if``/``unless`` conditions and hypotheticals are not coded (``explain`` shows why); nor
+   are the content of a proposal ("rejected a request to attack X"), allegations ("accused X of
+   attacking Y"), purpose clauses ("met Y to discuss Z"), background (relative clauses, participles
+   on non-subject nouns: "asylum to rebels who entered the country"), nor a participle elaborating an
+   event that its head clause already coded ("rejected X, saying ..."). A future action with an
+   ``unless`` condition is an ultimatum (130 unless already a 13x threat). A speech verb whose
+   complement is an obligation the lexicon does not know ("declared that China must drop ...") is a
+   generic demand (100). Sentences with a discard word (sports, entertainment, anniversaries) are
+   not coded.
 4. **Actors.** Source = the subject (the ``by``-agent of a passive; the governing clause's subject
    for ``xcomp``/``conj``/``advcl`` predicates; the modified noun for relative clauses). A subject
    that names no actor but is a document or body ("a resolution whose sponsors include X",
@@ -25,10 +32,14 @@ Per sentence:
    subject in the complement of a speech verb ("Syria says it will ...") is the speaker.
    **Carry-over** (option ``carry_over``): "he"/"she" resolve to the one person named in the nearest
    earlier sentence that names people; "both leaders", "the two sides/countries/presidents" to the
-   two countries of the nearest earlier sentence (up to three back) that names exactly two; events
-   so resolved carry the flag ``carry-over``. Target = the pattern's marked argument, else the
-   direct object or a prepositional object; for threats without one, the subject of the
-   ``if``/``unless`` condition ("... if the Syrian government fails to ..."). Nominal predicates
+   two countries of the nearest earlier sentence (up to three back) that names exactly two (people or
+   governments first for "leaders"); events so resolved carry the flag ``carry-over`` (also when the
+   actors stage resolved the mention). Target = the pattern's marked argument, else the direct object,
+   the author of the object ("rejected calls by X", "welcomed X's statement"), an indirect or
+   prepositional object; an unmatched ``xcomp``'s object ("threatened to ban X"); the place of
+   coercion and force ("imposed a curfew in Algiers"); for threats, the subject of the
+   ``if``/``unless`` condition ("... if the Syrian government fails to ..."); as a last resort the
+   nearest actor in the predicate's own phrase and complements (never its subject). Nominal predicates
    ("talks between X and Y", "X's visit to Y") take actors from ``between``/possessor/modifiers or
    from the light verb's subject.
 5. **Dyads.** Coordinated actors expand to every dyad; reciprocal events (roots 03–06, or the
