@@ -127,3 +127,17 @@ def test_context_and_qualified_names(pipeline):
     # the article's countries decide between places of similar standing
     assert set(located("Lebanon accused Syria on Monday. Lebanon and Syria held talks in Tripoli on Tuesday.")) \
         == {"LBN"}
+
+
+@pytest.mark.parametrize("text, want", [
+    # a qualifier outside every known same-named place: unknown place, the qualifier's country
+    ("Russia attacked rebels in Aziziyah, Syria, on Monday.", ("Aziziyah", "SYR", "unresolved")),
+    ("Israel attacked militants in the Zeitoun district, Gaza, on Monday.", ("Zeitoun", "PSE", "unresolved")),
+    # a division the gazetteer knows only by its town
+    ("The United States attacked militants in Lahij Governorate, Yemen, on Monday.",
+     ("Lahij Governorate", "YEM", "admin1")),
+])
+def test_unknown_places_keep_what_is_known(pipeline, text, want):
+    art = pipeline.code_text(text, date="2024-03-06")
+    locs = {(e.location["name"], e.location["country"], e.location["precision"]) for e in art.events if e.location}
+    assert locs == {want}

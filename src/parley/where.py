@@ -194,8 +194,8 @@ class Gazetteer:
             # "Paris, Texas", "Tripoli, Lebanon": the named division or country decides
             inside = [p for p in cands if p.country == within.country and p is not within
                       and (within.kind != "admin1" or within.country != "US" or p.admin1 == within.admin1)]
-            if inside:
-                return max(inside, key=lambda p: p.population)
+            # a name with a qualifier outside every same-named place is a place we do not know
+            return max(inside, key=lambda p: p.population) if inside else None
         if not cands:
             return None
         ctx = set(context)
@@ -516,7 +516,8 @@ _TITLES = frozenset("mr mrs ms dr president minister general gen sen senator rep
                     "sheikh imam judge lt col capt sgt".split())
 
 
-_ADMIN_WORDS = frozenset("province state region governorate county prefecture oblast district".split())
+_ADMIN_WORDS = frozenset("province state region governorate county prefecture oblast".split())
+_SUBDIVISION_WORDS = _ADMIN_WORDS | {"district", "municipality"}
 _NATURAL_WORDS = frozenset("sea ocean gulf coast river valley mountains peninsula bay lake desert".split())
 
 
@@ -597,10 +598,12 @@ class EventLocator:
         Ma'rib (precision admin1); "Aziziyah district, Syria" keeps the qualifier's country."""
         words = m.text.split()
         country = None
-        nxt = next((x for x in ms if x.start == m.end + 1 and doc[m.end].text == ","), None)
+        # the qualifier after the name or after its noun: "Aziziyah, Syria", "the Zeitoun district, Gaza"
+        nxt = next((x for x in ms if x.start in (m.end + 1, m.end + 2) and doc[x.start - 1].text == ","
+                    and (x.start == m.end + 1 or doc[m.end].lower_ in PLACE_NOUNS)), None)
         if nxt is not None and nxt.place is not None and nxt.place.country:
             country = nxt.place.country
-        if len(words) > 1 and words[-1].lower() in _ADMIN_WORDS:
+        if len(words) > 1 and words[-1].lower() in _SUBDIVISION_WORDS:
             base = self.gaz.resolve(" ".join(words[:-1]), [country] if country else ctx)
             if base is not None and (country is None or base.country == country):
                 loc = self.gaz.to_location(base, m.text, "text")
