@@ -271,3 +271,15 @@ def test_replace_mode_uses_only_the_imported_tables(tmp_path: Path):
     assert ActorResolver(kb_only).resolve_text("Valoria").code == "VAL"
     assert ActorResolver(kb_only).resolve_text("France").code == ""  # instead of the built-in tables
     assert len(lex_only) > 0
+
+
+def test_raw_petrarch_files_with_bad_lines_warn_with_file_and_line(tmp_path: Path):
+    from parley.dictionaries import DictionaryWarning, load_resources
+    from parley.events import Ontology
+
+    (tmp_path / "Bad.actors.txt").write_text("GOOD [VAL]\nBROKEN [XYZ <19991301]\n")
+    with pytest.warns(DictionaryWarning, match=r"Bad\.actors\.txt:2: bad date"):
+        kb, _ = load_resources(tmp_path, Ontology.load())
+    from parley.actors import ActorResolver
+
+    assert ActorResolver(kb).resolve_text("Good").code == "VAL"

@@ -16,7 +16,11 @@ from typing import Any
 from ..errors import LexiconError
 from .petrarch import PetrarchDictionaries, read_petrarch
 
-__all__ = ["PetrarchDictionaries", "read_petrarch", "is_import_folder", "load_resources"]
+__all__ = ["PetrarchDictionaries", "read_petrarch", "is_import_folder", "load_resources", "DictionaryWarning"]
+
+
+class DictionaryWarning(UserWarning):
+    """Lines of an imported dictionary that could not be read (each named FILE:LINE: problem)."""
 
 
 def is_import_folder(path: Path) -> bool:
@@ -49,6 +53,13 @@ def load_resources(spec: str | Path, ontology: Any) -> tuple[Any, Any]:
     d = read_petrarch(paths)
     if not d.files:
         raise LexiconError("no PETRARCH dictionary files found", path=str(spec))
+    if d.problems:  # never a silent partial load: say what was skipped and where
+        import warnings
+
+        shown = "; ".join(str(p) for p in d.problems[:3])
+        warnings.warn(f"{len(d.problems)} dictionary line(s) could not be read and were skipped ({shown}"
+                      f"{'; ...' if len(d.problems) > 3 else ''}); 'parley dictionaries import' lists them all",
+                      DictionaryWarning, stacklevel=2)
     tables = build_tables(d, set(ontology.codes))
     with tempfile.TemporaryDirectory(prefix="parley-dict-") as tmp:
         write_tables(tables, tmp, d.files)
