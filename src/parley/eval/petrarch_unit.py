@@ -57,8 +57,6 @@ def read_records(path: Path) -> list[dict[str, Any]]:
             else:
                 expected.append((_norm_code(ec.get("sourcecode")), _norm_code(ec.get("targetcode")),
                                  (ec.get("eventcode") or "").strip()))
-        cat = (s.get("category") or "").upper().rstrip("SX")
-        cat = {"AGENT": "AGENT", "COMPOUND": "COMPOUND"}.get(cat, cat)
         out.append({"id": s.get("id"), "category": _category(s.get("category") or ""), "date": s.get("date"),
                     "text": " ".join((s.findtext("Text") or "").split()), "parse": s.findtext("Parse") or "",
                     "expected": expected, "no_events": no_events, "error": error})
