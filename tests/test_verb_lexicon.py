@@ -229,6 +229,13 @@ def test_sentence_codes_to_exact_code(code_text, sentence: str, code: str) -> No
     "Japan has a very old population.",
     "Italy went through a difficult winter.",
     "Spain said that the weather was cold.",
+    "China released its economic data on Monday.",
+    "Germany will fight inflation with higher interest rates.",
+    "Japan demonstrated its commitment to free trade.",
+    "Brazil ordered twenty new aircraft from France.",
+    "Canada mobilized two billion dollars for climate projects.",
+    "Mexico equipped its hospitals with new ventilators.",
+    "Spain targets growth of two percent next year.",
 ])
 def test_common_verbs_alone_code_nothing(code_text, sentence: str) -> None:
     art = code_text(sentence, date="2024-03-06")
