@@ -530,16 +530,27 @@ def _specificity(m: PlaceMention, doc: Any) -> tuple:
         return (0, 0)
     p = m.place
     if p is None:
-        if m.ent == "ORG" or (m.text.isupper() and len(m.text) <= 5):
+        if (m.ent == "ORG" and not m.by_noun) or (m.text.isupper() and len(m.text) <= 5):
             return (7, 0)
         if words & _ADMIN_WORDS or nxt in _ADMIN_WORDS:
             return (5, 0)
-        if words & _NATURAL_WORDS or m.label == "LOC":
+        if words & _NATURAL_WORDS or nxt in _NATURAL_WORDS or (m.label == "LOC" and not m.by_noun):
             return (4, 0)
         return (1, 1 if m.label == "SLOT" else 0)
     if p.kind == "city" and nxt in _ADMIN_WORDS:
         return (5, 0)  # "Aleppo province", "Homs Governorate"
     return ({"city": 2, "region": 4, "admin1": 5, "country": 6}[p.kind], p.population)
+
+
+def _reference_point(doc: Any, m: PlaceMention) -> int:
+    """1 for a place named only as a reference point ("north of Baghdad", "30 km from Kabul")."""
+    root = doc[m.start:m.end].root
+    if root.dep_ == "pobj" and root.head.lower_ in {"of", "from"}:
+        gov = root.head.head
+        if gov.lower_ in DIRECTIONS or gov.lower_ in {"km", "kilometres", "kilometers", "miles", "meters",
+                                                      "metres"}:
+            return 1
+    return 0
 
 
 def event_place(doc: Any, verb: Any, mentions: list[PlaceMention]) -> PlaceMention | None:
@@ -552,7 +563,7 @@ def event_place(doc: Any, verb: Any, mentions: list[PlaceMention]) -> PlaceMenti
         if got is None and _fronted(doc, verb, m):
             got = (1, 9)
         if got is not None:
-            linked.append(((got[0], _specificity(m, doc), got[1], m.start), m))
+            linked.append(((got[0], _reference_point(doc, m), _specificity(m, doc), got[1], m.start), m))
     if not linked:
         return None
     return min(linked, key=lambda x: x[0])[1]
