@@ -532,7 +532,9 @@ def _specificity(m: PlaceMention, doc: Any) -> tuple:
     if p is None:
         if (m.ent == "ORG" and not m.by_noun) or (m.text.isupper() and len(m.text) <= 5):
             return (7, 0)
-        if words & _ADMIN_WORDS or nxt in _ADMIN_WORDS:
+        root = doc[m.start:m.end].root
+        of_admin = root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in _ADMIN_WORDS
+        if words & _ADMIN_WORDS or nxt in _ADMIN_WORDS or of_admin:  # "Shaba province", "the state of Caqueta"
             return (5, 0)
         if words & _NATURAL_WORDS or nxt in _NATURAL_WORDS or (m.label == "LOC" and not m.by_noun):
             return (4, 0)
