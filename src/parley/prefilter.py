@@ -190,9 +190,11 @@ class Prefilter:
 
         strings = doc.vocab.strings
         if self._form_hashes is None or self._form_vocab is not strings:
-            self._form_hashes = numpy.array(sorted(strings.add(f) for f in self.forms), dtype="uint64")
+            self._form_hashes = frozenset(strings.add(f) for f in self.forms)
             self._form_vocab = strings
-        hit = numpy.isin(doc.to_array(LOWER), self._form_hashes)
+        fs = self._form_hashes
+        lower = doc.to_array(LOWER).tolist()
+        hit = numpy.fromiter((h in fs for h in lower), dtype=bool, count=len(lower))
         cum = numpy.concatenate([[0], numpy.cumsum(hit)])
         out = [bool(has_actor[k] and cum[e] > cum[s]) for k, (s, e) in enumerate(spans)]
         self.stats.sentences += len(spans)
