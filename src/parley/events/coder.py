@@ -82,6 +82,9 @@ _LEADER_NOUNS = {"leader", "president", "minister", "head", "counterpart"}
 _PAIR_NOUNS = {"leader", "side", "country", "nation", "president", "government", "minister", "party", "state",
                "head", "counterpart", "delegation", "neighbor", "neighbour"}
 _DOC_HINT_DEPS = {"relcl", "acl"}
+_LIGHT_VERBS = {"hold", "have", "conduct", "launch", "stage", "declare", "announce", "make", "take", "begin", "start",
+                "mount", "carry", "give", "sign", "reach", "continue", "resume", "undertake", "wage", "open", "impose",
+                "order", "issue", "call", "end", "complete", "initiate", "organize", "organise", "lead", "go"}
 _AGREEMENT_NOUNS = {"agreement", "consensus", "deal", "accord", "understanding", "decision", "commitment", "pact"}
 _PROPOSAL_NOUNS = {"request", "offer", "proposal", "plan", "invitation", "call", "appeal", "demand", "ultimatum",
                    "threat", "promise", "pledge", "bid", "initiative", "idea", "suggestion", "plea", "wish", "desire",
@@ -400,6 +403,8 @@ class EventCoder:
                 break
         if t.dep_ in {"acl", "ccomp", "xcomp"} and t.head.pos_ == "NOUN":
             # "its demand that Israel ease ...", "a threat to impose ...", "a promise to send ..."
+            if not _content_clause(t):
+                return None, None  # "the agreement signed in March": a description, not the content
             f = self.frames.verb_frame(t.head.lemma_.lower())
             if f in {"intent", "threat", "refusal", "appeal", "demand"} and t.head.lemma_.lower() not in {"plan", "order"}:
                 return t.head, f
@@ -476,12 +481,18 @@ class EventCoder:
             if self._in_condition(v):
                 c.fact, c.why = False, "conditional"
                 continue
+            bg = self._background(v)
+            if bg:
+                c.fact, c.why = False, bg
+                continue
             neg = self._negated(v)
             aux = self._aux(v)
             gov, frame = self._governor(v)
             if frame is not None and gov is not None:
                 gneg = self._negated(gov)
                 gaux = self._aux(gov)
+                if gov.dep_ in {"acomp", "attr", "xcomp"} and gov.head != gov:
+                    gaux = gaux | self._aux(gov.head)  # "the US must be ready to mediate": must → be
                 if frame == "denial":
                     c.fact, c.why = False, f"denied ({gov.text})"
                     continue
@@ -513,7 +524,7 @@ class EventCoder:
                         continue
                 self._apply_frame(c, eff, gov, by_i)
                 continue
-            nf = self._nonfactive(v, by_i) or self._background(v)
+            nf = self._nonfactive(v, by_i)
             if nf:
                 c.fact, c.why = False, nf
                 continue
@@ -534,7 +545,8 @@ class EventCoder:
                     c.source_tok = self.clause_subject(spk)
                     own_subj = next((x for x in v.children if x.dep_ in _SUBJ), None)
                     c.target_override = own_subj
-                    self._apply_frame(c, "demand", spk, by_i, keep_unmapped=True)
+                    soft = bool(aux & {"should", "ought"}) or v.head.lemma_ == "need"
+                    self._apply_frame(c, "appeal" if soft else "demand", spk, by_i, keep_unmapped=True)
                 else:
                     c.fact, c.why = False, "obligation (not a fact)"
                 continue
@@ -578,6 +590,9 @@ class EventCoder:
             gc = by_i.get(g.i)
             if g.lemma_.lower() in _ALLEGATION_HEADS or (gc is not None and gc.code[:2] == "11"):
                 return f"allegation ({g.text} {h.text})"
+        if t.dep_ == "pcomp" and h.dep_ == "prep" and h.lower_ in {"on", "about", "over", "regarding", "concerning"} \
+                and h.head.pos_ in {"NOUN", "PROPN"}:
+            return f"topic of '{h.head.text}'"  # "talks on limiting missiles"
         if t.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and not any(
                 c.dep_ in _SUBJ for c in t.children):
             return "purpose clause"
@@ -595,7 +610,8 @@ class EventCoder:
             if t.dep_ == "relcl":
                 return "background (relative clause)"
             if (t.dep_ == "acl" and h.pos_ in {"NOUN", "PROPN", "PRON"} and h.dep_ not in _SUBJ | _PASS_SUBJ
-                    and h.lemma_.lower() not in _SPEECH_NOUNS | _PROPOSAL_NOUNS | _AGREEMENT_NOUNS):
+                    and not (h.lemma_.lower() in _SPEECH_NOUNS | _PROPOSAL_NOUNS | _AGREEMENT_NOUNS
+                             and _content_clause(t))):
                 return "background (participle on a noun)"
             t = h
         return ""
@@ -614,7 +630,8 @@ class EventCoder:
     @staticmethod
     def _has_to(v: Any) -> bool:
         h = v.head
-        return v.dep_ == "xcomp" and h.lemma_ == "have" and any(c.lower_ == "to" and c.dep_ == "aux" for c in v.children)
+        return v.dep_ == "xcomp" and h.lemma_ in {"have", "need"} and any(
+            c.lower_ == "to" and c.dep_ == "aux" for c in v.children)
 
     def _apply_frame(self, c: Clause, frame: str, gov: Any | None, by_i: dict[int, Clause],
                      keep_unmapped: bool = False) -> None:
@@ -895,6 +912,17 @@ class EventCoder:
         clauses = self.analyse(sent, idx)
         by_i = {c.pred.i: c for c in clauses}
         self._coded_i = set(by_i)
+        # a noun predicate is an event only as a clause's subject or root, the object of a light verb
+        # ("held talks", "launched an offensive"), or with its parties ("talks between X and Y");
+        # elsewhere it is a reference ("since the U.S. invasion", "during a summit")
+        for c in clauses:
+            n = c.pred
+            if c.fact and n.pos_ in {"NOUN", "PROPN"}:
+                ok = (n.dep_ in _SUBJ | _PASS_SUBJ | {"ROOT"}
+                      or (n.dep_ in _OBJ | {"attr"} and n.head.lemma_.lower() in _LIGHT_VERBS)
+                      or any(ch.dep_ == "prep" and ch.lower_ in {"between", "among"} for ch in n.children))
+                if not ok:
+                    c.fact, c.why = False, "nominal reference, not an event"
         # a nominal predicate that is the object of a coded verb is that verb's event, unless the verb's
         # pattern is a bare head ("declared a ceasefire": the ceasefire is the event, the verb light)
         for c in clauses:
@@ -903,7 +931,7 @@ class EventCoder:
                 if h != c.pred and h.i in by_i and by_i[h.i].pred.pos_ not in {"NOUN", "PROPN"}:
                     hc = by_i[h.i]
                     if (c.pred.dep_ in _OBJ and hc.pattern.specificity == 0 and c.pattern.code[:2] != "01"
-                            and hc.frame is None and hc.fact):
+                            and hc.frame is None and hc.fact and h.lemma_.lower() in _LIGHT_VERBS):
                         hc.fact, hc.why = False, f"light verb of '{c.pred.text}'"
                         hc.superseded_by = c
                     elif c.fact:
@@ -929,9 +957,9 @@ class EventCoder:
             if d is not None and not d.events and not c.events:
                 c.fact, c.why = True, ""
                 self._emit(c, by_i, idx, memory, seen, article_id, sent_index, sent)
-        # a report (root 01, or a !speech verb) whose complement produced events is subordinate: drop it
+        # a report (a root-01 statement) whose complement produced events is subordinate: drop it
         for c in clauses:
-            if c.events and (c.code[:2] == "01" or "speech" in c.pattern.flags):
+            if c.events and c.code[:2] == "01":
                 for d in clauses:
                     if d is not c and d.events and d.code[:2] != "01" and self._under(d.pred, c.pred):
                         c.why = f"report of '{d.pred.text}'"
@@ -1031,6 +1059,12 @@ class EventCoder:
         return article
 
 
+def _content_clause(t: Any) -> bool:
+    """A to-infinitive or that-clause: the content of a noun such as "demand", "agreement", "plan"."""
+    return t.dep_ == "ccomp" or (t.dep_ == "acl" and t.tag_ == "VBG") or any(
+        (c.dep_ == "aux" and c.lower_ == "to") or (c.dep_ == "mark" and c.lower_ == "that") for c in t.children)
+
+
 def _same_actor(a: Actor, b: Actor) -> bool:
     """One actor on both sides: the same code, or a country and its own unspecified part."""
     if a.code == b.code:
@@ -1056,10 +1090,12 @@ def primary_clause(clauses: list[Clause], with_events: bool = True) -> Clause | 
         cands = [c for c in cands if any("dropped" not in e.flags for e in c.events)]
 
     def is_report(c: Clause) -> bool:
-        return c.code[:2] == "01" or "speech" in c.pattern.flags
+        return c.code[:2] == "01"
 
     keep = [c for c in cands if not (is_report(c) and any(
         d is not c and not is_report(d) and EventCoder._under(d.pred, c.pred) for d in cands))]
+    if not with_events:  # a framing verb gives way to the complement it was recoded through
+        keep = [c for c in keep if c.superseded_by is None or c.superseded_by not in keep] or keep
     if not keep:
         return None
     return min(keep, key=lambda c: (_depth(c.pred), c.pred.i))

@@ -16,7 +16,7 @@ elements, separated by spaces:
 ``!notarget``       never look for a target
 ``!recip``          reciprocal event whatever its root: "X and Y exchanged prisoners" → X→Y and Y→X
 ``!speech``         a reporting verb: a pronoun subject of its complement is its subject ("Syria says
-                    it will ..."), and its own event is dropped when the complement gives events
+                    it will ..."); a root-01 code is dropped when the complement gives events
 
 The most specific matching pattern wins (most elements); ties go to the earliest line.
 
