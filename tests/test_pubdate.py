@@ -69,7 +69,8 @@ def test_url_date_last(options):
     ("KABUL, Afghanistan, July 3 (AP) -- Troops left.", "KABUL, Afghanistan", "AP", "July 3", "Troops left."),
     ("UNITED NATIONS, Dec. 5 (Xinhua) -- The council met.", "UNITED NATIONS", "Xinhua", "Dec. 5", "The council met."),
     ("BAGHDAD, Iraq (AP) _ Gunmen fired.", "BAGHDAD, Iraq", "AP", None, "Gunmen fired."),
-    ("GAZA CITY, Gaza Strip, Friday, Nov. 14 (AP) -- Jets struck.", "GAZA CITY, Gaza Strip", "AP", "Nov. 14", "Jets struck."),
+    ("GAZA CITY, Gaza Strip, Friday, Nov. 14 (AP) -- Jets struck.", "GAZA CITY, Gaza Strip", "AP", "Nov. 14",
+     "Jets struck."),
 ])
 def test_datelines(options, first, place, agency, day, rest):
     art = _clean(options, first, date="2020-07-04")

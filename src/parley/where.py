@@ -386,7 +386,7 @@ def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
             continue  # "State of Emergency", "the Union"
         by_noun = _named_by_noun(root)
         acronym = span.text.isupper() and len(span.text) <= 5
-        if j - i > 1 and root.lower_ in FACILITY_NOUNS and not person:
+        if j - i > 1 and root.lower_ in FACILITY_NOUNS:
             # a named facility: "Bardo Museum", "Baghdad International Airport", "Manger Square"
             out.append(PlaceMention(i, j, span.text, "FAC", by_noun=True, ent=ent_type))
             i = i_next
@@ -418,6 +418,12 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> tuple[int, int] | None:
     via_loc_prep = False
     siblings = {c.i for c in verb.children if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}}
     gov = verb.head if verb.dep_ in {"conj", "xcomp"} and verb.head is not verb else None
+    if gov is None and verb.tag_ in {"VBG", "VBN", "VBD"} \
+            and not any(c.dep_ in {"mark", "nsubj"} for c in verb.children):
+        if verb.dep_ == "advcl":  # "..., killing 200" shares the main clause's place
+            gov = verb.head
+        elif verb.dep_ == "acl" and verb.head.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+            gov = verb.head.head  # "a soldier shot in the stomach was evacuated near Hebron"
     prev = tok
     for _ in range(30):
         h = tok.head
@@ -426,7 +432,7 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> tuple[int, int] | None:
             return hops, steps
         if tok.i in siblings or (gov is not None and tok.i == gov.i):
             # a coordinated predicate shares the place only through its own locative
-            own = prev.dep_ == "prep" and prev.lower_ in LOC_PREPS or prev.dep_ in {"dobj", "obj"}
+            own = prev.dep_ == "prep" and prev.lower_ in LOC_PREPS or prev.dep_ in {"dobj", "obj", "agent"}
             return (hops + 1, steps) if via_loc_prep and own and steps <= 8 else None
         if h is tok:  # reached the sentence root without meeting the predicate
             return None
@@ -436,7 +442,7 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> tuple[int, int] | None:
             if d == "advcl" and h.i == verb.i and not marks & _ADVCL_MARKS_OUT and (
                     tok.tag_ in {"VBG", "VBN"} or marks & {"when", "as", "while", "after"}):
                 hops += 1  # "..., hiding in a hole in Al-Dawr"; "killed when militants hit Jumla"
-            elif d == "xcomp" and h.i == verb.i and tok.tag_ == "VBG":
+            elif d == "xcomp" and h.i == verb.i and (tok.tag_ == "VBG" or tok.lower_.endswith("ing")):
                 hops += 1  # "killed fighting in the town of Qusayr"
             elif d == "acl" and (tok.lower_ in EVENT_NOUNS or tok.tag_ in {"VBN", "VBG"}):
                 hops += 1  # "a taxi parked in the center of Florencia"
