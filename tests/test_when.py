@@ -40,6 +40,9 @@ FRI = date(2023, 11, 17)  # a Friday
     ("in June", WED, ("2023-06-01", "month")),
     ("in late February", WED, ("2024-02-01", "month")),
     ("in 2011", WED, ("2011-01-01", "year")),
+    ("in March last year", WED, ("2023-03-01", "month")),
+    ("on the 2nd", WED, ("2024-03-02", "day")),
+    ("on the 20th", WED, ("2024-02-20", "day")),  # still to come this month: last month's
     ("in mid-2019", WED, ("2019-01-01", "year")),
     # ranges: the start, at the precision that covers the whole range
     ("from Monday to Wednesday", WED, ("2024-03-04", "week")),

@@ -266,6 +266,19 @@ def resolve_expression(expr: str, pub: date, future: bool = False) -> tuple[str,
             got_d = _day_month(_month(m.group("mon")), int(m.group("d")), pub, got_d.year + 1)
         if got_d:
             return got_d.isoformat(), "day"
+    m = re.search(r"\b" + _MON + r"\s+(?:of\s+)?(?P<rel>last|this|next) year\b", s)
+    if m:  # "in March last year"
+        y = pub.year + {"last": -1, "this": 0, "next": 1}[m.group("rel")]
+        return date(y, _month(m.group("mon")), 1).isoformat(), "month"
+    m = re.search(r"\bon the (?P<d>\d{1,2})(?:st|nd|rd|th)\b", s)
+    if m:  # "on the 17th": this month, or last month when that is still to come
+        d = int(m.group("d"))
+        got = _mk(pub.year, pub.month, d)
+        if got is None or date.fromisoformat(got) > pub:
+            prev = pub.replace(day=1) - timedelta(days=1)
+            got = _mk(prev.year, prev.month, d)
+        if got:
+            return got, "day"
     m = re.search(r"\b" + _MON + r"\s+(?:of\s+)?(?P<y>(?:19|20)\d\d)\b", s)
     if m:
         return date(int(m.group("y")), _month(m.group("mon")), 1).isoformat(), "month"
