@@ -113,3 +113,17 @@ def test_wikinews_dates_from_the_first_line(options, shared_dir):
     assert stamped >= 150
     assert same >= 0.95 * stamped  # every article that carries the stamp line
     assert wrong == 0  # the rest have no date in their text: none is better than a wrong one
+
+
+HTML = """<html><head><title>Talks resume</title>{meta}</head><body><article><h1>Talks resume</h1>
+<p>GENEVA - Delegates from both countries met on Saturday to discuss the ceasefire and agreed to meet again
+next week in the same city.</p><p>The talks were described as constructive by officials on both sides, who
+said further rounds would follow.</p></article></body></html>"""
+
+
+def test_html_metadata_date_and_dateline(options):
+    meta = '<meta property="article:published_time" content="2021-05-02T10:00:00Z">'
+    art = clean_article(Article(id="h", text="", html=HTML.format(meta=meta)), options)
+    assert (art.date, art.date_source) == ("2021-05-02", "html-meta")
+    assert art.dateline["place"] == "GENEVA"
+    assert art.body.startswith("Delegates from both countries met on Saturday")

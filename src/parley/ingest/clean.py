@@ -104,6 +104,9 @@ def clean_article(article: Article, opts: Options) -> Article:
                 article.date, article.date_source = found, "stamp"
             continue
         body.append(para)
+    if body and article.title and body[0].startswith(article.title.strip() + " "):
+        # extracted HTML may run the headline into the first paragraph
+        body[0] = body[0][len(article.title.strip()) + 1:]
     if body:
         m = _DATELINE_RE.match(body[0])
         if m and _plausible_dateline(m):
