@@ -104,7 +104,8 @@ def clean_article(article: Article, opts: Options) -> Article:
                 article.date, article.date_source = found, "stamp"
             continue
         body.append(para)
-    if body and article.title and body[0].startswith(article.title.strip() + " "):
+    if body and article.html is not None and article.title and len(article.title.split()) >= 2 \
+            and body[0].startswith(article.title.strip() + " "):
         # extracted HTML may run the headline into the first paragraph
         body[0] = body[0][len(article.title.strip()) + 1:]
     if body:
