@@ -90,7 +90,9 @@ def band_keys(sig: np.ndarray | None) -> list[str]:
     """LSH band keys: articles sharing one are near-duplicate candidates."""
     if sig is None:
         return []
-    return [f"{b:02d}:{zlib.crc32(sig[b * ROWS:(b + 1) * ROWS].astype('>u4').tobytes()):08x}" for b in range(BANDS)]
+    raw = sig.astype(">u4").tobytes()
+    step = ROWS * 4
+    return [f"{b:02d}:{zlib.crc32(raw[b * step:(b + 1) * step]):08x}" for b in range(BANDS)]
 
 
 def similarity(a: np.ndarray | None, b: np.ndarray | None) -> float:
@@ -229,8 +231,13 @@ def rebuild(store: "BaseStore", window_days: int | None = None, threshold: float
                              threshold if threshold is not None else settings.threshold)
     with store.transaction():
         copies = assign_stories(store, settings.threshold) if stories else None
-        for sql in cluster_statements(settings.window_days):
-            store.execute(sql)
+        store.analyze(["articles", "events", "article_bands"])
+        delete_members, delete_clusters, members, clusters = cluster_statements(settings.window_days)
+        store.execute(delete_members)
+        store.execute(delete_clusters)
+        store.execute(members)
+        store.analyze(["cluster_members"])
+        store.execute(clusters)
         store.set_meta({"dedup_window": str(settings.window_days), "dedup_threshold": str(settings.threshold),
                         "clusters_dirty": "0"})
     n_clusters = store.fetchall("SELECT count(*) FROM event_clusters")[0][0]

@@ -110,11 +110,11 @@ class BaseStore:
         self._bands: list[tuple[str, str]] = []
         self._pending: dict[str, str] = {}  # article_id -> content hash, queued in this batch
         self._pending_delete: list[str] = []
-        self._pending_bands: dict[str, list[str]] = {}  # band -> queued article ids
-        self._pending_sigs: dict[str, Any] = {}
-        self._pending_story: dict[str, str] = {}
+        self._pending_sigs: dict[str, Any] = {}  # article_id -> MinHash signature, queued in this batch
         self._dirty = False
         self._settings = None
+        self._known: dict[str, str] | None = None  # article_id -> content hash (loaded by the first write)
+        self._known_hash: dict[str, set] = {}
 
     # -- backend primitives (overridden) ---------------------------------------------------------------------
     def execute(self, sql: str, params: list[Any] | tuple | None = None) -> None:
@@ -139,6 +139,9 @@ class BaseStore:
 
     def checkpoint(self) -> None:
         """Make written data visible to readers (DuckDB: checkpoint the WAL into the file)."""
+
+    def analyze(self, tables: list[str]) -> None:
+        """Refresh the planner's statistics after bulk writes (PostgreSQL; DuckDB keeps its own)."""
 
     def _close_connection(self) -> None:
         raise NotImplementedError
@@ -226,11 +229,18 @@ class BaseStore:
         self.refresh_clusters()
 
     # -- writing -----------------------------------------------------------------------------------------------
+    def _load_known(self) -> None:
+        """What the store holds, read once per writer: id -> hash, and hash -> (url, outlet) pairs."""
+        self._known = {}
+        self._known_hash = {}
+        for aid, h, url, src in self.fetchall("SELECT article_id, content_hash, url, source FROM articles"):
+            self._known[aid] = h
+            self._known_hash.setdefault(h, set()).add((url, src))
+
     def _stored_hash(self, article_id: str) -> str | None:
-        if article_id in self._pending:
-            return self._pending[article_id]
-        row = self.fetchall("SELECT content_hash FROM articles WHERE article_id = ?", [article_id])
-        return row[0][0] if row else None
+        if self._known is None:
+            self._load_known()
+        return self._known.get(article_id)  # type: ignore[union-attr]
 
     def add_article(self, art: Article, run_id: str) -> bool:
         """Queue an article and its events. Returns False when it is already stored unchanged (see module doc)."""
@@ -244,66 +254,69 @@ class BaseStore:
         if old == h:
             return False
         if old is None:
-            same = self.fetchall("SELECT article_id FROM articles WHERE content_hash = ? AND url IS NOT DISTINCT FROM ? "
-                                 "AND source IS NOT DISTINCT FROM ? LIMIT 1", [h, art.url, art.source])
-            if same or self._same_pending(h, art):
+            if (art.url, art.source) in self._known_hash.get(h, ()):  # type: ignore[union-attr]
                 return False
         else:
             if aid in self._pending:  # changed twice within one batch: write what is queued first
                 self.flush()
             self._pending_delete.append(aid)
         sig = dedup.minhash(art.body or art.text or "")
-        keys = dedup.band_keys(sig)
-        if self._settings is None:
-            self._settings = self.dedup_settings()
-        story, sim = self._find_story(aid, sig, keys, dedup_threshold=self._settings.threshold)
         self._articles.append([aid, run_id, art.origin, art.url, art.title, art.source, as_date(art.date),
                                art.date_source, json.dumps(art.dateline) if art.dateline else None, h,
-                               len(art.sentences), len(art.events), now(), dedup.to_hex(sig), story, sim])
+                               len(art.sentences), len(art.events), now(), dedup.to_hex(sig), aid, None])
         self._pending[aid] = h
-        self._pending_sigs[aid] = (sig, art.url, art.source, h)
-        self._pending_story[aid] = story
-        for k in keys:
-            self._bands.append((k, aid))
-            self._pending_bands.setdefault(k, []).append(aid)
+        self._known[aid] = h  # type: ignore[index]
+        self._known_hash.setdefault(h, set()).add((art.url, art.source))  # type: ignore[union-attr]
+        self._pending_sigs[aid] = sig
+        self._bands.extend((k, aid) for k in dedup.band_keys(sig))
         self._events.extend(event_row(e, run_id, aid) for e in art.events)
         if len(self._articles) >= BATCH_ARTICLES or len(self._events) >= BATCH_EVENTS:
             self.flush()
         return True
 
-    def _same_pending(self, h: str, art: Article) -> bool:
-        return any(v[3] == h and v[1] == art.url and v[2] == art.source for v in self._pending_sigs.values())
+    def _assign_stories(self) -> None:
+        """Near-duplicate stories of the queued articles (one join per batch against the stored bands).
 
-    def _find_story(self, aid: str, sig: Any, keys: list[str], dedup_threshold: float) -> tuple[str, float | None]:
-        """The story an article belongs to: the earliest stored article it nearly duplicates, else itself."""
+        A queued article joins the story of the most similar earlier article (stored, or queued before it) whose
+        estimated Jaccard similarity reaches the threshold; otherwise it starts its own story.
+        """
         from .. import dedup
 
-        if sig is None:
-            return aid, None
-        cands: set[str] = set()
-        for k in keys:
-            cands.update(self._pending_bands.get(k, ()))
-        marks = ", ".join("?" for _ in keys)
-        stored = self.fetchall(f"SELECT DISTINCT article_id FROM article_bands WHERE band IN ({marks})", keys)
-        cands.update(r[0] for r in stored)
-        cands.discard(aid)
-        if not cands:
-            return aid, None
-        best: tuple[float, str] | None = None
-        pending = [c for c in cands if c in self._pending_sigs]
-        for c in pending:
-            s = dedup.similarity(sig, self._pending_sigs[c][0])
-            if s >= dedup_threshold and (best is None or s > best[0]):
-                best = (s, self._pending_story.get(c, c))
-        rest = sorted(cands - set(pending))
-        for chunk in dedup.iter_chunks(rest):
-            cm = ", ".join("?" for _ in chunk)
-            for c, h, story in self.fetchall(
-                    f"SELECT article_id, minhash, story_id FROM articles WHERE article_id IN ({cm})", chunk):
-                s = dedup.similarity(sig, dedup.from_hex(h))
-                if s >= dedup_threshold and (best is None or s > best[0]):
-                    best = (s, story or c)
-        return (best[1], best[0]) if best else (aid, None)
+        if not self._bands:
+            return
+        if self._settings is None:
+            self._settings = self.dedup_settings()
+        threshold = self._settings.threshold
+        self.execute("CREATE TEMP TABLE IF NOT EXISTS parley_pending_bands (band VARCHAR, article_id VARCHAR)")
+        self.execute("DELETE FROM parley_pending_bands")
+        self.insert_rows("parley_pending_bands", [("band", "VARCHAR"), ("article_id", "VARCHAR")],
+                         [list(b) for b in self._bands])
+        stored: dict[str, dict[str, tuple[Any, str]]] = {}  # queued id -> stored candidate -> (sig, story)
+        for new, old, h, story in self.fetchall(
+                "SELECT DISTINCT p.article_id, a.article_id, a.minhash, a.story_id FROM parley_pending_bands p "
+                "JOIN article_bands b ON b.band = p.band JOIN articles a ON a.article_id = b.article_id "
+                "WHERE a.article_id <> p.article_id"):
+            stored.setdefault(new, {})[old] = (dedup.from_hex(h), story or old)
+        self.execute("DELETE FROM parley_pending_bands")
+        by_band: dict[str, list[str]] = {}
+        for k, aid in self._bands:
+            by_band.setdefault(k, []).append(aid)
+        story_of: dict[str, str] = {}
+        for row in self._articles:  # in the order queued: earlier articles first
+            aid = row[0]
+            sig = self._pending_sigs.get(aid)
+            best: tuple[float, str] | None = None
+            for old, (osig, ostory) in stored.get(aid, {}).items():
+                sim = dedup.similarity(sig, osig)
+                if sim >= threshold and (best is None or sim > best[0]):
+                    best = (sim, ostory)
+            earlier = {c for k in dedup.band_keys(sig) for c in by_band.get(k, ()) if c in story_of and c != aid}
+            for c in earlier:
+                sim = dedup.similarity(sig, self._pending_sigs.get(c))
+                if sim >= threshold and (best is None or sim > best[0]):
+                    best = (sim, story_of[c])
+            story_of[aid] = best[1] if best else aid
+            row[14], row[15] = (best[1], best[0]) if best else (aid, None)
 
     def add_error(self, err: ErrorRecord, run_id: str) -> None:
         self.execute("INSERT INTO errors VALUES (?, ?, ?, ?, ?, ?)",
@@ -324,6 +337,7 @@ class BaseStore:
             with self.transaction():
                 if self._pending_delete:
                     self.delete_articles(self._pending_delete)
+                self._assign_stories()
                 if self._articles:
                     self.insert_rows("articles", ARTICLE_COLUMNS, self._articles)
                 if self._bands:
@@ -333,12 +347,14 @@ class BaseStore:
                     self.insert_rows("events", EVENT_COLUMNS, self._events)
                 self.set_meta({"clusters_dirty": "1"})
         except StoreError:
+            self._known = None  # re-read what the store really holds
             raise
         except Exception as exc:
+            self._known = None
             raise StoreError(f"cannot write to store {self.path}: {exc}") from exc
         finally:
             self._articles, self._events, self._bands, self._pending_delete = [], [], [], []
-            self._pending, self._pending_sigs, self._pending_bands, self._pending_story = {}, {}, {}, {}
+            self._pending, self._pending_sigs = {}, {}
         self._dirty = True
         self.checkpoint()
 

@@ -120,6 +120,10 @@ class PgStore(BaseStore):
         finally:
             self._tx -= 1
 
+    def analyze(self, tables: list[str]) -> None:
+        # without fresh statistics the planner takes just-loaded tables for tiny ones (nested loops)
+        self.execute("ANALYZE " + ", ".join(tables))
+
     def _close_connection(self) -> None:
         self.con.close()
 
