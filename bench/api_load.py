@@ -103,9 +103,9 @@ def event_paths(rng: random.Random, n: int) -> list[str]:
 
 
 def run_load(port: int, paths: list[str], rate: float, threads: int) -> tuple[list[float], int, float]:
-    """Send ``paths`` at ``rate`` per second; return latencies (ms), errors and the wall time."""
+    """Send ``paths`` at ``rate`` per second; return latencies (ms, in the order of ``paths``), errors, wall time."""
     lock = threading.Lock()
-    latencies: list[float] = []
+    latencies: list[float] = [0.0] * len(paths)
     errors = [0]
     nxt = [0]
     t0 = time.perf_counter() + 0.2
@@ -133,7 +133,7 @@ def run_load(port: int, paths: list[str], rate: float, threads: int) -> tuple[li
                 con = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             ms = (time.perf_counter() - due) * 1000
             with lock:
-                latencies.append(ms)
+                latencies[i] = ms
                 if not ok:
                     errors[0] += 1
         con.close()
@@ -181,14 +181,17 @@ def main() -> int:
         proc = start_server(db, port)
         rng = random.Random(20120719)
         total = int(args.rate * args.seconds)
-        for p in event_paths(rng, 20):  # warm-up: first queries compile and load the column data
+        base_lat, base_err, _ = run_load(port, ["/static/style.css"] * int(args.rate * args.baseline_seconds),
+                                         args.rate, args.threads)
+        # warm-up, right before the load (the server lets an idle store go after a few seconds): the first
+        # requests open the store and load its columns
+        for p in event_paths(rng, 20):
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             c.request("GET", p)
             c.getresponse().read()
             c.close()
-        base_lat, base_err, _ = run_load(port, ["/static/style.css"] * int(args.rate * args.baseline_seconds),
-                                         args.rate, args.threads)
-        lat, errs, wall = run_load(port, event_paths(rng, total), args.rate, args.threads)
+        paths = event_paths(rng, total)
+        lat, errs, wall = run_load(port, paths, args.rate, args.threads)
         p50, p99, mx = pct(lat, 50), pct(lat, 99), max(lat)
         b50, b99 = pct(base_lat, 50), pct(base_lat, 99)
         print(f"load: GET /api/events mix, {total} requests at {args.rate:g}/s over {wall:.1f} s on loopback, "
@@ -196,6 +199,8 @@ def main() -> int:
         print(f"p50 {p50:.1f} ms  p99 {p99:.1f} ms  max {mx:.1f} ms  errors {errs}")
         print(f"baseline (static asset, same rate): p50 {b50:.1f} ms  p99 {b99:.1f} ms  errors {base_err}; "
               f"ratio p50 {p50 / max(b50, 0.01):.1f}x  p99 {p99 / max(b99, 0.01):.1f}x")
+        slow = sorted(range(len(lat)), key=lambda i: -lat[i])[:3]
+        print("slowest: " + "; ".join(f"{lat[i]:.0f} ms at {i / args.rate:.1f} s {paths[i]}" for i in slow))
         print(f"p99 < 200 ms: {'yes' if p99 < 200 else 'NO'}")
         return 0 if errs == 0 else 1
     finally:

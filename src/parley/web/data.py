@@ -26,6 +26,7 @@ SORTS_DAY = {**SORTS_COMMON, "articles": "num_articles", "mentions": "num_mentio
 SORTS_ARTICLE = {**SORTS_COMMON, "mentions": "num_mentions"}
 SORT_NAMES = sorted(set(SORTS_DAY) | set(SORTS_ARTICLE))
 PERIODS = ("day", "week", "month", "year")
+ORDERS_KEPT = 32  # orders of filtered event sets kept per connection (8 bytes an event each)
 
 # columns the events list returns (the rest is in /api/events/{id})
 LIST_COLS_RAW = ["event_id", "article_id", "sentence_index", "date", "source_code", "source_text", "target_code",
@@ -91,7 +92,10 @@ class Reader:
     def _remember(self, key: Any, value: Any) -> None:
         if self.cache is not None:
             if len(self.cache) > 1000:
+                orders = self.cache.get("orders")
                 self.cache.clear()
+                if orders is not None:
+                    self.cache["orders"] = orders
             self.cache[key] = value
 
     def _events(self, filters: Filters, *, limit: int, offset: int, sort: str) -> dict[str, Any]:
@@ -104,28 +108,46 @@ class Reader:
         tie = "cluster_id" if level == "day" else "event_id"
         order = f" ORDER BY s.{sorts[key]} {'DESC' if desc else 'ASC'} NULLS LAST, s.{tie}"
         page = f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        if level == "raw":
-            # raw events: filter, sort and page the events table alone, then add the page's article titles
-            where, params = filters.where()
-            base = f"SELECT * FROM events e{where}"
-            cols = [c for c in LIST_COLS_RAW if c not in ("title", "outlet")]
+        if level == "raw" and self.store.backend == "duckdb":
+            total, items = self._raw_page(filters, sorts[key], desc, limit, offset)
         else:
             base, params = _base(filters)
-            cols = LIST_COLS_DAY if level == "day" else LIST_COLS_RAW + ["num_mentions"]
-        total = self._count(base, params)
-        sel = ", ".join(f"s.{c}" for c in cols)
-        names, rows = self.q(f"SELECT {sel} FROM ({base}) s{order}{page}", params)
-        items = [row_dict(names, r) for r in rows]
-        if level == "raw" and items:
-            ids = sorted({d["article_id"] for d in items if d.get("article_id")})
-            marks = ", ".join("?" for _ in ids)
-            titles = {a: (t, o) for a, t, o in self.store.fetchall(
-                f"SELECT article_id, title, source FROM articles WHERE article_id IN ({marks})", ids)} if ids else {}
-            for d in items:
-                d["title"], d["outlet"] = titles.get(d.get("article_id"), (None, None))
+            cols = LIST_COLS_DAY if level == "day" else LIST_COLS_RAW + (["num_mentions"] if level == "article" else [])
+            total = self._count(base, params)
+            sel = ", ".join(f"s.{c}" for c in cols)
+            names, rows = self.q(f"SELECT {sel} FROM ({base}) s{order}{page}", params)
+            items = [row_dict(names, r) for r in rows]
         for d in items:
             d["id"] = d.get("event_id") or d.get("first_event_id")
         return {"level": level, "total": int(total), "limit": limit, "offset": offset, "sort": sort, "items": items}
+
+    def _raw_page(self, filters: Filters, col: str, desc: bool, limit: int, offset: int) -> tuple[int, list[dict]]:
+        """A page of raw events from DuckDB: the filtered set's order (row ids) is computed once per filter and
+        sort while the connection lives, so any page is a slice of it plus one fetch of its rows."""
+        where, params = filters.where()
+        key = (where, tuple(str(p) for p in params), col, desc)
+        orders = self.cache.setdefault("orders", {}) if self.cache is not None else {}
+        order = orders.get(key)
+        if order is None:
+            order = self.store.con.execute(
+                f"SELECT e.rowid AS rid FROM events e{where} ORDER BY e.{col} {'DESC' if desc else 'ASC'} NULLS LAST, "
+                "e.rowid", params or None).fetchnumpy()["rid"]
+            if len(orders) >= ORDERS_KEPT:
+                orders.clear()
+            orders[key] = order
+        ids = order[offset:offset + limit].tolist()
+        if not ids:
+            return len(order), []
+        cols = [c for c in LIST_COLS_RAW if c not in ("title", "outlet")]
+        names, rows = self.q(f"SELECT rowid AS _rid, {', '.join(cols)} FROM events WHERE rowid = ANY(?)", [ids])
+        by_rid = {r[0]: row_dict(names[1:], r[1:]) for r in rows}
+        items = [by_rid[i] for i in ids if i in by_rid]
+        arts = sorted({d["article_id"] for d in items if d.get("article_id")})
+        titles = {a: (t, o) for a, t, o in self.store.fetchall(
+            "SELECT article_id, title, source FROM articles WHERE article_id = ANY(?)", [arts])} if arts else {}
+        for d in items:
+            d["title"], d["outlet"] = titles.get(d.get("article_id"), (None, None))
+        return len(order), items
 
     def _count(self, base: str, params: list[Any]) -> int:
         """Rows of a filtered set; remembered while the connection lives (the data cannot change under it)."""
@@ -313,8 +335,9 @@ class ReaderPool:
     request sees what it wrote. PostgreSQL: one connection per request (readers never block writers there).
     """
 
-    def __init__(self, target: str, idle_s: float = 5.0):
+    def __init__(self, target: str, idle_s: float = 5.0, threads: int | None = None):
         self.target = str(target)
+        self.threads = threads  # DuckDB threads per query (None: DuckDB's default, one per core)
         self.idle_s = idle_s
         self.lock = threading.Lock()
         self.db: Any = None
@@ -342,6 +365,8 @@ class ReaderPool:
             if self.db is None:
                 self.db = EventStore(self.target)
                 self.cache = {}
+                if self.threads:
+                    self.db.store.con.execute(f"SET threads = {int(self.threads)}")
             cur = _DuckCursor(self.db.store.con.cursor())
             self.active += 1
         try:
