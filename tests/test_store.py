@@ -223,6 +223,10 @@ def test_sql_is_read_only(target, corpus):
                      "WITH x AS (DELETE FROM events RETURNING *) SELECT count(*) FROM x"):
             with pytest.raises(ReadOnlyQueryError):
                 db.sql(stmt)
+        if not target.startswith("postgresql"):  # DuckDB: user SQL may not read files either
+            with pytest.raises(StoreError):
+                db.sql(f"SELECT * FROM read_csv('{CORPUS}')")
+        assert int(db.sql("SELECT count(*) AS n FROM events").n[0]) == n
     assert count(target) == n
 
 

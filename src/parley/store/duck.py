@@ -210,6 +210,8 @@ class DuckStore(BaseStore):
             raise ReadOnlyQueryError(f"parley sql runs read-only queries only; refused a {', '.join(kinds) or 'empty'} "
                                      "statement")
         try:
+            # no file access from user SQL (read_csv, COPY, ATTACH ...): the store's own tables only
+            self.con.execute("SET enable_external_access = false")
             return self.query(sql)
         except duckdb.Error as exc:
             if "read-only" in str(exc).lower() or "read only" in str(exc).lower():
