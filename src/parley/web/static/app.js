@@ -41,13 +41,18 @@ function query(extra) {
   for (const [k, v] of Object.entries(extra || {})) if (v !== null && v !== undefined && v !== "") p.set(k, v);
   return p.toString();
 }
+function token() { try { return sessionStorage.getItem("parley-token") || ""; } catch (e) { return ""; } }
 async function api(path, opts) {
+  opts = Object.assign({}, opts || {});
+  opts.headers = Object.assign({}, opts.headers || {});
+  if (token() && !opts.headers.Authorization) opts.headers.Authorization = `Bearer ${token()}`;
   const r = await fetch(path, opts);
   let body = null;
   try { body = await r.json(); } catch (e) { body = null; }
   if (!r.ok) {
     const msg = body && body.error ? body.error.message : `HTTP ${r.status}`;
-    const err = new Error(msg); err.status = r.status; throw err;
+    const err = new Error(r.status === 401 ? `${msg} — enter the token under “Code text”, then reload` : msg);
+    err.status = r.status; throw err;
   }
   return body;
 }
@@ -331,16 +336,21 @@ function drawNetwork(data) {
     const w = 1 + 7 * Math.sqrt(e.events / maxE);
     const title = `${e.source} → ${e.target}: ${e.events} events, Goldstein ${fmt(e.goldstein)}; ` +
       Object.entries(e.quads).filter(([, v]) => v).map(([q, v]) => `${QUAD_NAMES[q]} ${v}`).join(", ");
-    if (a === b) continue;
+    const common = { class: "edge", fill: "none", stroke: QUAD_COLORS[e.quad_class], "stroke-width": w, "stroke-opacity": 0.75,
+      "data-source": e.source, "data-target": e.target, "data-events": e.events,
+      onclick: () => { setFilters(Object.assign({}, state.filters, { dyad: `${e.source},${e.target}`, source: "", target: "" })); location.hash = "#events"; } };
+    if (a === b) { // an actor acting on itself: a loop above the node
+      const r = radius(a);
+      g.append(svg("path", Object.assign({ d: `M${a.x - r * 0.6},${a.y - r * 0.8} C${a.x - r * 2},${a.y - r * 3} ${a.x + r * 2},${a.y - r * 3} ${a.x + r * 0.6},${a.y - r * 0.8}` }, common),
+        svg("title", {}, title)));
+      continue;
+    }
     // a slight curve keeps A→B and B→A apart; stop the arrow at the target's rim
     const dx = b.x - a.x, dy = b.y - a.y, dist = Math.hypot(dx, dy) || 1;
     const ux = dx / dist, uy = dy / dist, rb = radius(b) + 3;
     const ex = b.x - ux * rb, ey = b.y - uy * rb;
     const mx = (a.x + ex) / 2 - uy * dist * 0.12, my = (a.y + ey) / 2 + ux * dist * 0.12;
-    g.append(svg("path", { class: "edge", d: `M${a.x},${a.y} Q${mx},${my} ${ex},${ey}`, fill: "none",
-      stroke: QUAD_COLORS[e.quad_class], "stroke-width": w, "stroke-opacity": 0.75, "marker-end": `url(#arrow${e.quad_class})`,
-      "data-source": e.source, "data-target": e.target, "data-events": e.events,
-      onclick: () => { setFilters(Object.assign({}, state.filters, { dyad: `${e.source},${e.target}`, source: "", target: "" })); location.hash = "#events"; } },
+    g.append(svg("path", Object.assign({ d: `M${a.x},${a.y} Q${mx},${my} ${ex},${ey}`, "marker-end": `url(#arrow${e.quad_class})` }, common),
       svg("title", {}, title)));
   }
   for (const d of nodes) {
@@ -426,8 +436,8 @@ async function runCode(ev) {
   if (!text.trim()) { status.textContent = "type or paste some text first"; return; }
   status.textContent = "coding… (the first request loads the language model)";
   const headers = { "Content-Type": "application/json" };
-  const token = $("#code-token").value.trim();
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const typed = $("#code-token").value.trim();
+  if (typed) headers.Authorization = `Bearer ${typed}`;
   try {
     const d = await api("/api/code", { method: "POST", headers, body: JSON.stringify({ text, date: $("#code-date").value || null }) });
     status.textContent = `${d.events.length} events, ${d.mentions.length} actor mentions`;
@@ -469,6 +479,8 @@ function init() {
   $("#net-by").addEventListener("change", refresh);
   $("#article-pick").addEventListener("change", () => { location.hash = `#article/${encodeURIComponent($("#article-pick").value)}`; });
   $("#code-form").addEventListener("submit", runCode);
+  $("#code-token").value = token();
+  $("#code-token").addEventListener("change", () => { try { sessionStorage.setItem("parley-token", $("#code-token").value.trim()); } catch (e) { /* private mode */ } });
   window.addEventListener("hashchange", route);
   api("/api/overview").then((o) => {
     $("#overview").textContent = `${o.events.toLocaleString()} events from ${o.articles.toLocaleString()} articles` +
