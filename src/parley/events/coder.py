@@ -51,6 +51,7 @@ Per sentence:
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -82,6 +83,7 @@ _LEADER_NOUNS = {"leader", "president", "minister", "head", "counterpart"}
 _PAIR_NOUNS = {"leader", "side", "country", "nation", "president", "government", "minister", "party", "state",
                "head", "counterpart", "delegation", "neighbor", "neighbour"}
 _DOC_HINT_DEPS = {"relcl", "acl"}
+_WORD_RE = re.compile(r"[a-z][a-z\-]*")
 _LIGHT_VERBS = {"hold", "have", "conduct", "launch", "stage", "declare", "announce", "make", "take", "begin", "start",
                 "mount", "carry", "give", "sign", "reach", "continue", "resume", "undertake", "wage", "open", "impose",
                 "order", "issue", "call", "end", "complete", "initiate", "organize", "organise", "lead", "go"}
@@ -132,6 +134,7 @@ class EventCoder:
         self.carry_over = bool(getattr(options, "carry_over", True))
         self.frames = frames or FrameTable.load(ontology)
         self._speech_lemmas = _SPEECH
+        self._particle_heads = {h.split("_", 1)[0] for (nom, h) in lexicon.by_head if not nom and "_" in h}
         self._coded_i: set[int] = set()
 
     # -- actors around a token ----------------------------------------------------------------
@@ -234,49 +237,59 @@ class EventCoder:
                 return c
         return None
 
-    def _match(self, p: Pattern, v: Any, dobj: Any | None) -> tuple[bool, Any | None]:
+    def _match_context(self, v: Any, dobj: Any | None) -> tuple:
+        """What patterns test at ``v``, computed once per predicate (children are costly to walk)."""
+        kids = list(v.children)
+        particles = {c.lower_ for c in kids if c.dep_ in {"prt", "prep"}}
+        head_mods = set()
+        for c in kids:
+            if c.dep_ in {"compound", "amod", "nmod"}:
+                head_mods.add(c.lemma_.lower())
+                head_mods.add(c.lower_)
+        preps: list[tuple[str, Any, Any]] = []  # (preposition, its object or None, the preposition token)
+        obj_lemmas: set[str] = set()
+        obj_mods: set[str] = set()
+        for holder_kids in (kids, list(dobj.children) if dobj is not None else []):
+            for c in holder_kids:
+                if c.dep_ in {"prep", "agent", "dative"}:
+                    preps.append((c.lower_, self._pobj(c), c))
+        if dobj is not None:
+            obj_lemmas = {dobj.lemma_.lower(), dobj.lower_}
+            obj_mods = {c.lemma_.lower() for c in dobj.children if c.dep_ in {"compound", "amod", "nmod"}}
+        psubj = next((c for c in kids if c.dep_ in _PASS_SUBJ), None)
+        return particles, head_mods, preps, obj_lemmas, obj_mods, psubj
+
+    def _match(self, p: Pattern, v: Any, dobj: Any | None, ctx: tuple | None = None) -> tuple[bool, Any | None]:
         """Does pattern ``p`` hold at predicate ``v``? Returns (ok, target head token or None)."""
+        particles, head_mods, preps, obj_lemmas, obj_mods, psubj = ctx or self._match_context(v, dobj)
         target = None
-        if p.head_mod is not None and not any(
-                c.dep_ in {"compound", "amod", "nmod"} and (c.lemma_.lower() in p.head_mod or c.lower_ in p.head_mod)
-                for c in v.children):
+        if p.head_mod is not None and not (head_mods & p.head_mod):
             return False, None
-        if "_" in p.head:
-            particle = p.head.split("_", 1)[1]
-            if not any(c.dep_ in {"prt", "prep"} and c.lower_ == particle for c in v.children):
-                return False, None
+        if "_" in p.head and p.head.split("_", 1)[1] not in particles:
+            return False, None
         if p.obj is not None:
-            if dobj is None:
+            if dobj is None or not (obj_lemmas & p.obj):
                 return False, None
-            lemmas = {dobj.lemma_.lower(), dobj.lower_}
-            if not lemmas & p.obj:
+            if p.obj_mod is not None and not (obj_mods & p.obj_mod):
                 return False, None
-            if p.obj_mod is not None:
-                mods = {c.lemma_.lower() for c in dobj.children if c.dep_ in {"compound", "amod", "nmod"}}
-                if not mods & p.obj_mod:
-                    return False, None
         if p.obj_is_target:
             if dobj is None:
                 # passive "France was attacked by Germany": the passive subject is the object
-                dobj = next((c for c in v.children if c.dep_ in _PASS_SUBJ), None)
-                if dobj is None:
+                if psubj is None:
                     return False, None
-            target = dobj
-        holders = [v] + ([dobj] if dobj is not None else [])
+                target = psubj
+            else:
+                target = dobj
         for req in p.preps:
             hit = None
-            for holder in holders:
-                for prep in self._prep_children(holder):
-                    if prep.lower_ != req.prep:
+            for word, pobj, prep in preps:
+                if word != req.prep:
+                    continue
+                if req.objs is not None:
+                    if pobj is None or not ({pobj.lemma_.lower(), pobj.lower_} & req.objs):
                         continue
-                    pobj = self._pobj(prep)
-                    if req.objs is not None:
-                        if pobj is None or not ({pobj.lemma_.lower(), pobj.lower_} & req.objs):
-                            continue
-                    hit = pobj if pobj is not None else prep
-                    break
-                if hit is not None:
-                    break
+                hit = pobj if pobj is not None else prep
+                break
             if hit is None:
                 return False, None
             if req.target:
@@ -308,18 +321,20 @@ class EventCoder:
         if not nominal and pos not in {"VERB", "AUX"} and v.tag_ not in {"VBN", "VBG", "JJ"}:
             return None, None
         get = self.lexicon.by_head.get
-        cands: list[Pattern] = []
-        if not nominal:
+        cands: list[Pattern] = list(get((nominal, lemma), ()))
+        if not nominal and lemma in self._particle_heads:
+            extra = []
             for c in v.children:
                 if c.dep_ in {"prt", "prep"}:
-                    cands.extend(get((False, f"{lemma}_{c.lower_}"), ()))
-        cands.extend(get((nominal, lemma), ()))
+                    extra.extend(get((False, f"{lemma}_{c.lower_}"), ()))
+            if extra:
+                cands = sorted(extra + cands, key=_neg_spec)
         if not cands:
             return None, None
-        cands.sort(key=lambda p: -p.specificity)
         dobj = None if nominal else self._dobj(v)
+        ctx = self._match_context(v, dobj)
         for p in cands:
-            ok, target = self._match(p, v, dobj)
+            ok, target = self._match(p, v, dobj, ctx)
             if ok:
                 return p, target
         return None, None
@@ -467,7 +482,8 @@ class EventCoder:
         text_low = sent.text.lower()
         discard = next((w for w in self.frames.discard_phrases if w in text_low), None)
         if discard is None and self.frames.discard_words:
-            discard = next((t.lower_ for t in sent if t.lower_ in self.frames.discard_words), None)
+            words = set(_WORD_RE.findall(text_low)) & self.frames.discard_words
+            discard = min(words) if words else None
         question = sent.text.rstrip().rstrip('"”’\'').endswith("?")
         by_i = {c.pred.i: c for c in clauses}
         for c in clauses:
@@ -986,8 +1002,9 @@ class EventCoder:
         recip = (code.root in RECIPROCAL_ROOTS or "recip" in c.pattern.flags) and len(src_countries) > 1
         targets = [(m, a) for m, a in self._targets(c, passive_target, idx, recip)
                    if a.code and (a.country or m.person is not None)]
-        each_other = any(t.lower_ in {"other", "another"} and any(d.lower_ in {"each", "one"} for d in t.children)
-                         for t in c.pred.subtree)
+        each_other = (not targets and len(src_countries) > 1 and not recip and any(
+            t.lower_ in {"other", "another"} and any(d.lower_ in {"each", "one"} for d in t.children)
+            for t in c.pred.subtree))
         dyads: list[tuple[tuple[Mention, Actor], tuple[Mention, Actor] | None]] = []
         if targets:
             for s in sources:
@@ -1057,6 +1074,10 @@ class EventCoder:
             events.extend(self.code_sentence(sent, si, idx, article.id, _Memory(by_sent, si)))
         article.events = events
         return article
+
+
+def _neg_spec(p: Pattern) -> int:
+    return -p.specificity
 
 
 def _content_clause(t: Any) -> bool:

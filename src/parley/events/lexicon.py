@@ -61,8 +61,12 @@ class Pattern:
     source: str = ""  # file:line
     text: str = ""
 
+    spec: int = -1  # cached specificity (set by parse_pattern)
+
     @property
     def specificity(self) -> int:
+        if self.spec >= 0:
+            return self.spec
         return (self.obj is not None) * 2 + 2 * (self.obj_mod is not None) + 2 * (self.head_mod is not None) + 2 * len(
             [p for p in self.preps if p.objs is not None]) + len(self.preps) + ("_" in self.head)
 
@@ -125,9 +129,13 @@ def parse_pattern(code: str, text: str, path: str, line: int) -> list[Pattern]:
                 preps.append(PrepReq(prep, _alts(val, where, "prepositional object"), False))
         else:
             raise LexiconError(f"cannot read element {el!r} (see the pattern syntax)", path=path, line=line)
-    return [Pattern(code=code, head=h, nominal=nominal, obj=obj, obj_mod=obj_mod, head_mod=head_mod, preps=tuple(preps),
+    made = [Pattern(code=code, head=h, nominal=nominal, obj=obj, obj_mod=obj_mod, head_mod=head_mod, preps=tuple(preps),
                     obj_is_target=obj_is_target, flags=frozenset(flags), source=f"{path}:{line}", text=text)
             for h in sorted(heads)]
+    # cache the specificity (dataclass is frozen: set it through object.__setattr__)
+    for p in made:
+        object.__setattr__(p, "spec", Pattern.specificity.fget(p))
+    return made
 
 
 class VerbLexicon:
