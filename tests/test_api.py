@@ -85,13 +85,13 @@ def test_events_page_and_total(client):
 
 
 def test_events_dyad_filter_matches_query_api(client, store_path):
-    import parley.query
+    import parley
 
     r = client.get("/api/events", params={"dyad": "RUS,USA", "limit": 100}).json()
     assert r["total"] >= 1
     for e in r["items"]:
         assert e["source_code"].startswith("RUS") and e["target_code"].startswith("USA")
-    with parley.query.open(str(store_path)) as db:
+    with parley.open(str(store_path)) as db:
         df = db.events(dyad="RUS,USA")
     assert set(df["event_id"]) == {e["event_id"] for e in r["items"]}
 

@@ -122,9 +122,16 @@ def test_browse_filter_explain_and_every_view(server, browser):
         cells = tr.find_elements(By.TAG_NAME, "td")
         assert cells[1].text.startswith("RUS") and cells[2].text.startswith("USA")
 
-    # open an event: its sentence with the actors and the verb highlighted, and the explanation
-    shown[0].click()
-    ev_id = shown[0].get_attribute("data-id")
+    # open an event (the first whose source, target and verb all stand in its sentence): the sentence with the
+    # actors and the verb highlighted, and the explanation
+    pick = 0
+    for k, item in enumerate(expect["items"]):
+        if {"source", "target", "verb"} <= {s["role"] for s in api(f"{server}/api/events/{item['id']}")["explanation"]["spans"]}:
+            pick = k
+            break
+    assert shown[pick].get_attribute("data-id") == expect["items"][pick]["id"]
+    shown[pick].click()
+    ev_id = shown[pick].get_attribute("data-id")
     detail = api(f"{server}/api/events/{ev_id}")
     wait(drv, lambda d: d.find_elements(By.CSS_SELECTOR, "#event-sentence mark.hl-verb"))
     box = drv.find_element(By.CSS_SELECTOR, "#event-sentence .sentence-box")
@@ -135,6 +142,17 @@ def test_browse_filter_explain_and_every_view(server, browser):
     panel = drv.find_element(By.ID, "event-detail").text
     rule = detail["explanation"]["rule"]
     assert f"{rule['file']}:{rule['line']}" in panel and detail["event"]["cameo"] in panel
+    assert "null" not in panel.split() and "undefined" not in panel
+    # trace: the sentence re-coded live (exact spans and knowledge-base entries, or why not)
+    drv.find_element(By.ID, "trace-btn").click()
+    wait(drv, lambda d: d.find_elements(By.CSS_SELECTOR, "#trace h3, #trace p:not(.muted), #trace p.muted + *")
+         or "gives no such event" in d.find_element(By.ID, "trace").text, timeout=60)
+    trace = api(f"{server}/api/events/{ev_id}?trace=true")["trace"]
+    text = drv.find_element(By.ID, "trace").text
+    if "spans" in trace:
+        assert "Re-coded" in text and "entry" in text
+    else:
+        assert "gives no such event" in text
     shot(drv, "event")
 
     # the article, from the event's link: the same sentence highlighted, each code explained

@@ -159,7 +159,7 @@ async function selectEvent(id, tr) {
   box.replaceChildren(
     el("h2", {}, `${ev.source_code || "?"} → ${ev.target_code || "—"}: ${ev.cameo} ${ev.cameo_name || ""}`),
     el("div", { id: "event-sentence" }, highlighted(ex.sentence, ex.spans)),
-    missingActors(ex),
+    missingActors(ex) || "",
     explanationList(ex, ev),
     el("p", {}, "Article: ", el("a", { href: `#article/${encodeURIComponent(ev.article_id)}`, id: "open-article" },
       art.title || ev.article_id), art.pub_date ? ` (${art.pub_date})` : ""),
