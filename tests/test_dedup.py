@@ -83,3 +83,19 @@ def test_sql_command_refuses_writes(corpus_db):
     assert "read-only" in res.output
     ok = runner.invoke(app, ["sql", "--db", corpus_db, "SELECT count(*) AS n FROM events", "--format", "csv"])
     assert ok.exit_code == 0 and ok.stdout.splitlines()[0] == "n"
+
+
+def test_stats_command(corpus_db):
+    res = runner.invoke(app, ["stats", "--db", corpus_db, "--json", "--top", "3"])
+    assert res.exit_code == 0, res.output
+    s = json.loads(res.stdout)
+    with open_store(corpus_db, read_only=True) as st:
+        n_events = st.fetchall("SELECT count(*) FROM events")[0][0]
+        top_dyad = st.fetchall("SELECT source_code, coalesce(target_code, '-'), count(*) AS n FROM events "
+                               "GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 1")[0]
+    assert s["events"] == n_events and s["articles"] == 4 and len(s["actors"]) <= 3
+    assert s["dyads"][0][:3] == list(top_dyad)
+    dedup_stats = json.loads(runner.invoke(app, ["stats", "--db", corpus_db, "--json", "--dedup"]).stdout)
+    assert dedup_stats["events"] == s["clusters"] < n_events
+    table = runner.invoke(app, ["stats", "--db", corpus_db])
+    assert table.exit_code == 0 and "Top dyads" in table.stdout
