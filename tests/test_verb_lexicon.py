@@ -62,7 +62,7 @@ def test_no_pattern_is_given_twice(lexicon: VerbLexicon) -> None:
     seen: dict[tuple, str] = {}
     clashes = []
     for p in lexicon.patterns:
-        key = (p.nominal, p.head, getattr(p, "head_mod", None), p.obj, p.obj_mod, p.preps, p.obj_is_target, p.flags)
+        key = (p.nominal, p.head, getattr(p, "head_mod", None), p.obj, p.obj_mod, p.preps, p.obj_is_target)
         if key in seen:
             clashes.append(f"{p.source} [{p.code} {p.text}] repeats {seen[key]}")
         else:
