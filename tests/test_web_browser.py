@@ -174,7 +174,14 @@ def test_browse_filter_explain_and_every_view(server, browser):
     wait(drv, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#timeline-svg rect.tl-bar")) == len(tl["series"][0]["points"]))
     assert drv.find_elements(By.CSS_SELECTOR, "#timeline-svg polyline.tl-goldstein")
     assert drv.find_elements(By.CSS_SELECTOR, "#timeline-dyads-svg polyline.tl-dyad")
+    # weekly, from 2023 on
+    drv.execute_script("document.querySelector('#filters [name=since]').value = '2023-01-01';"
+                       "const s = document.getElementById('tl-by'); s.value = 'week';")
+    drv.find_element(By.ID, "apply").click()
+    weekly = api(f"{server}/api/stats/timeline?by=week&since=2023-01-01")
+    wait(drv, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#timeline-svg rect.tl-bar")) == len(weekly["series"][0]["points"]))
     shot(drv, "timeline")
+    drv.find_element(By.ID, "clear").click()
 
     # network: one edge per dyad, coloured by quad class; clicking an edge filters the events to it
     drv.get(server + "/#network")

@@ -249,7 +249,7 @@ function drawDyadSeries(data) {
   const series = data.series.slice(1);
   if (!series.length) { host.replaceChildren(el("p", { class: "muted" }, "no dyads with a target in the filtered events")); return; }
   const periods = axisPeriods(series, data.by);
-  const W = 1100, H = 260, L = 50, R = 200, T = 12, B = 50;
+  const W = 1100, H = 260, L = 50, R = 250, T = 12, B = 50;
   const maxN = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.events)));
   const idx = Object.fromEntries(periods.map((p, i) => [p, i]));
   const x = (i) => L + (periods.length > 1 ? i * (W - L - R) / (periods.length - 1) : (W - L - R) / 2);
