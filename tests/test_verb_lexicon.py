@@ -254,7 +254,7 @@ def test_sentence_codes_to_exact_code(code_text, sentence: str, code: str) -> No
     "Japan has a very old population.",
     "Italy went through a difficult winter.",
     "Spain said that the weather was cold.",
-    "China released its economic data on Monday.",
+    "China reported its economic data on Monday.",
     "Germany will fight inflation with higher interest rates.",
     "Japan demonstrated its commitment to free trade.",
     "Brazil ordered twenty new aircraft from France.",
