@@ -25,7 +25,7 @@ from typing import Any, Callable, Literal, Optional
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -442,4 +442,4 @@ def _token_ok(request: Request, token: str) -> bool:
     return bool(got) and hmac.compare_digest(got.encode("utf-8", "replace"), token.encode("utf-8", "replace"))
 
 
-__all__ = ["create_app", "check_bind", "is_loopback", "TOKEN_ENV", "MAX_TEXT", "HTMLResponse"]
+__all__ = ["create_app", "check_bind", "is_loopback", "TOKEN_ENV", "MAX_TEXT"]

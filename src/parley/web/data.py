@@ -24,7 +24,6 @@ SORTS_COMMON = {"date": "date", "goldstein": "goldstein", "cameo": "cameo", "sou
                 "target": "target_code", "quad": "quad_class", "location": "location_name"}
 SORTS_DAY = {**SORTS_COMMON, "articles": "num_articles", "mentions": "num_mentions", "sources": "num_sources"}
 SORTS_ARTICLE = {**SORTS_COMMON, "mentions": "num_mentions"}
-SORT_NAMES = sorted(set(SORTS_DAY) | set(SORTS_ARTICLE))
 PERIODS = ("day", "week", "month", "year")
 ORDERS_KEPT = 32  # orders of filtered event sets kept per connection (8 bytes an event each)
 
@@ -219,9 +218,10 @@ class Reader:
     def timeline(self, filters: Filters, by: str, split: int) -> dict[str, Any]:
         from ..query import timeline
 
-        total = [{"period": jsonable(p), "events": int(n), "goldstein": _round(g)}
-                 for p, n, g in timeline(self.store, "day" if by == "day" else by if by != "year" else "month",
-                                         **_filter_kwargs(filters))] if by != "year" else None
+        total = None
+        if by != "year":  # parley.query.timeline does day, week and month
+            total = [{"period": jsonable(p), "events": int(n), "goldstein": _round(g)}
+                     for p, n, g in timeline(self.store, by, **_filter_kwargs(filters))]
         base, params = _base(filters)
         trunc = f"CAST(date_trunc('{by}', s.date) AS DATE)"
         if total is None:
