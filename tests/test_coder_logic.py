@@ -191,3 +191,15 @@ def test_both_leaders_carry_over(pipeline, coder):
               for e in art.events if e.sentence_index == 1}
     assert second == {("JPN", "BRA", "040"), ("BRA", "JPN", "040")}
     assert all("carry-over" in e.flags for e in art.events if e.sentence_index == 1)
+
+
+def test_bare_speech_verb_with_unknown_obligation(dyads):
+    # "say" has no pattern and "stop" is unknown: the report of an obligation is a generic demand
+    got, art = dyads("France said Iran must stop the program.")
+    assert got == {("FRA", "IRN", "100")}
+    assert all("frames.tsv:" in e.rule for e in art.events)
+
+
+def test_conditional_threat(dyads):
+    assert dyads("Japan may impose sanctions on Iran if it continues the program.")[0] == {("JPN", "IRN", "1312")}
+    assert dyads("Japan may impose sanctions on Iran.")[0] == set()  # a bare possibility is not coded

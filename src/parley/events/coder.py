@@ -204,7 +204,7 @@ class EventCoder:
                         for pm, pa in self.actors_at(p, idx, deep=False):
                             if pa.country and sector and pm.kind in {"country", "metonym"}:
                                 pa = Actor(code=pa.country + sector, country=pa.country, sector=sector,
-                                           text=f"{h.text} of {pa.text}", entry=pa.entry)
+                                           text=pa.text, entry=pa.entry)
                             found.append((pm, pa))
         if found or not deep:
             return found
@@ -472,12 +472,15 @@ class EventCoder:
     def analyse(self, sent: Any, idx: dict[int, Mention]) -> list[Clause]:
         """Predicates of one sentence with their final codes and fact status (no actors yet)."""
         clauses: list[Clause] = []
+        speech = False
         for v in sent:
             pattern, target_tok = self.best_pattern(v)
             if pattern is not None:
                 clauses.append(Clause(pred=v, pattern=pattern, code=pattern.code, target_tok=target_tok,
                                       rule=f"{pattern.source} [{pattern.code} {pattern.text}]"))
-        if not clauses:
+            elif not speech and v.pos_ == "VERB" and v.lemma_ in self._speech_lemmas:
+                speech = True
+        if not clauses and not speech:
             return clauses
         text_low = sent.text.lower()
         discard = next((w for w in self.frames.discard_phrases if w in text_low), None)
@@ -545,7 +548,15 @@ class EventCoder:
                 c.fact, c.why = False, nf
                 continue
             if aux & _HYPO:
-                c.fact, c.why = False, "hypothetical"
+                cond = any(ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless"}
+                                                     for m in ch.children) for ch in v.children)
+                mapped = self.frames.map("threat", c.code) if cond and not neg else None
+                if mapped is not None and mapped[0][:2] == "13":
+                    # "the EC may halt mediation if ...": a conditional threat
+                    c.rule = f"{c.rule} + conditional threat {mapped[1]} → {mapped[0]}"
+                    c.code = mapped[0]
+                else:
+                    c.fact, c.why = False, "hypothetical"
                 continue
             if aux & _FUTURE or self._going_to(v):
                 self._apply_frame(c, "refusal" if neg else "intent", None, by_i)
@@ -570,7 +581,20 @@ class EventCoder:
                 c.fact, c.why = False, "negated"
                 continue
         # "X declared that China must drop barriers": an obligation reported by a speech verb whose
-        # complement the lexicon does not know is still a demand by the speaker (generic 100)
+        # complement the lexicon does not know is still a demand by the speaker (generic 100); bare
+        # speech verbs ("said") have no pattern, so a clause is made for them from frames.tsv
+        if speech and not question and not discard:
+            for v in sent:
+                if v.i in by_i or v.lemma_.lower() not in self._speech_lemmas or v.pos_ != "VERB":
+                    continue
+                if any(ch.dep_ == "ccomp" and ch.i not in by_i and not self._negated(ch)
+                       and (self._aux(ch) & _OBLIG or self._has_to(ch)) for ch in v.children):
+                    code, where = self.frames.generic["demand"]
+                    pat = Pattern(code=code, head=v.lemma_.lower(), nominal=False, source=where,
+                                  text=f"{v.lemma_.lower()} + obligation")
+                    c = Clause(pred=v, pattern=pat, code="010", rule=f"{where} [{code} {pat.text}]")
+                    clauses.append(c)
+                    by_i[v.i] = c
         for c in clauses:
             v = c.pred
             if not c.fact or not (c.code[:2] == "01" or "speech" in c.pattern.flags
@@ -654,7 +678,7 @@ class EventCoder:
         mapped = self.frames.map(frame, c.code)
         if mapped is None and frame in {"appeal", "demand"} and c.code[:2] not in {"02", "10"}:
             # an appeal/demand for an action with no specific code: the generic appeal/demand
-            mapped = ("020" if frame == "appeal" else "100", "generic")
+            mapped = self.frames.generic.get(frame)
         if mapped is not None and c.code[:2] in {"02", "10", "13"} and frame in {"appeal", "demand", "threat"}:
             mapped = (c.code, "kept")
         gclause = by_i.get(gov.i) if gov is not None else None

@@ -23,6 +23,7 @@ PATH = "data/frames.tsv"
 class FrameTable:
     verbs: dict[str, str] = field(default_factory=dict)  # lemma (or lemma_particle) → frame
     columns: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # column → prefix → (code, line)
+    generic: dict[str, tuple[str, str]] = field(default_factory=dict)  # frame → (code, 'data/frames.tsv:LINE')
     discard_words: frozenset[str] = frozenset()
     discard_phrases: tuple[str, ...] = ()
 
@@ -54,7 +55,7 @@ class FrameTable:
                 continue
             if line.startswith("["):
                 section = line.strip("[] ")
-                if section not in {"verb", "map", "discard"}:
+                if section not in {"verb", "map", "discard", "generic"}:
                     raise LexiconError(f"unknown section {section!r}", path=PATH, line=lineno)
                 continue
             cells = line.split("\t")
@@ -80,6 +81,10 @@ class FrameTable:
                     if prefix in table.columns[col]:
                         raise LexiconError(f"prefix {prefix} given twice", path=PATH, line=lineno)
                     table.columns[col][prefix] = (val, lineno)
+            elif section == "generic":
+                if len(cells) != 2 or cells[0] not in {"appeal", "demand"} or cells[1].strip() not in ontology:
+                    raise LexiconError("expected appeal|demand<TAB>CODE", path=PATH, line=lineno)
+                table.generic[cells[0]] = (cells[1].strip(), f"{PATH}:{lineno}")
             elif section == "discard":
                 for item in cells[0].split("|"):
                     item = item.strip().lower()
