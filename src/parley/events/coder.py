@@ -194,8 +194,20 @@ class EventCoder:
                                   text=f"{a.text} {h.text}", entry=a.entry)
                     out.append((tm, a))
             return out
-        # "the presidents of Russia and the United States": sector from the head, country from "of"
         sector = m.actor.sector if m is not None else None
+        if m is not None and sector:
+            # "Bangladeshi peacekeeping troops" left as two mentions: the country modifier + the agent
+            mods = [c for c in h.children if c.dep_ in {"amod", "compound", "nmod", "poss"}]
+            mods += [g for c in mods if c.dep_ == "compound" for g in c.children if g.dep_ in {"compound", "amod"}]
+            for c in mods:
+                cm = idx.get(c.i)
+                if cm is not None and cm is not m and cm.actor.country and cm.kind in {"country", "org", "metonym"}:
+                    a = cm.actor
+                    if cm.kind != "org":
+                        a = Actor(code=a.country + sector, country=a.country, sector=sector,
+                                  text=f"{cm.text} {m.text}", entry=f"{a.entry}+{m.actor.entry}")
+                    return [(cm, a)]
+        # "the presidents of Russia and the United States": sector from the head, country from "of"
         found: list[tuple[Mention, Actor]] = []
         for c in h.children:
             if c.dep_ == "prep" and c.lower_ == "of":
@@ -884,7 +896,8 @@ class EventCoder:
     def _deep_target(self, v: Any, idx: dict[int, Mention], c: Clause) -> list[tuple[Mention, Actor]]:
         """Last resort: the nearest actor (breadth-first) in the predicate's own phrase and complements,
         never in its subject ("demanded that the DPRK forsake ...", "threatened to resume attacks in Israel")."""
-        frontier = [ch for ch in v.children if ch.dep_ not in self._SKIP_DEEP]
+        frontier = [ch for ch in v.children if ch.dep_ not in self._SKIP_DEEP and not (
+            ch.dep_ == "advcl" and any(x.dep_ in _SUBJ | _PASS_SUBJ for x in ch.children))]
         seen_m: set[int] = set()
         for _ in range(5):
             nxt = []
@@ -895,7 +908,8 @@ class EventCoder:
                     if m.actor.code and (m.actor.country or m.person is not None) and m.kind != "agent":
                         return [(m, m.actor)] + [(idx[x.i], idx[x.i].actor) for x in t.conjuncts
                                                  if x.i > t.i and x.i in idx and idx[x.i].actor.code]
-                nxt.extend(ch for ch in t.children if ch.dep_ not in {"punct", "cc", "relcl", "appos"})
+                nxt.extend(ch for ch in t.children if ch.dep_ not in {"punct", "cc", "relcl", "appos"} and not (
+                    ch.dep_ == "advcl" and any(x.dep_ in _SUBJ | _PASS_SUBJ for x in ch.children)))
                 if t.dep_ in {"ccomp", "xcomp"}:
                     nxt.extend(ch for ch in t.children if ch.dep_ in {"nsubj", "nsubjpass"})
             frontier = sorted(nxt, key=lambda x: x.i)
