@@ -28,7 +28,8 @@ Per sentence:
 4. **Actors.** Source = the subject (the ``by``-agent of a passive; the governing clause's subject
    for ``xcomp``/``conj``/``advcl`` predicates; the modified noun for relative clauses). A subject
    that names no actor but is a document or body ("a resolution whose sponsors include X",
-   "a draft proposed by X") takes the actors of that relative clause or ``by`` phrase. A pronoun
+   "a draft proposed by X") takes the actors of that relative clause or ``by`` phrase; otherwise
+   the first actor inside the subject phrase ("doctors from two American aid groups"). A pronoun
    subject in the complement of a speech verb ("Syria says it will ...") is the speaker.
    **Carry-over** (option ``carry_over``): "he"/"she" resolve to the one person named in the nearest
    earlier sentence that names people; "both leaders", "the two sides/countries/presidents" to the
@@ -811,6 +812,9 @@ class EventCoder:
                 sources = self._document_sources(subj, idx)
                 if sources:
                     flags.append("relative-clause source")
+            if not sources and subj.pos_ in {"NOUN", "PROPN"}:
+                # "doctors from two American aid groups": the first actor inside the subject phrase
+                sources = [(m, a) for m, a in self.actors_at(subj, idx, deep=True) if m.kind != "agent"]
             if not sources and c.governor is not None and c.frame in {"intent", "threat", "refusal"}:
                 # "X agreed that their countries should cooperate": the framing verb's subject
                 gsubj, gpass = self.subject_of(c.governor)
