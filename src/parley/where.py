@@ -43,7 +43,6 @@ class Place:
     kind: str  # country | admin1 | region | city
 
 
-_KIND_RANK = {"city": 0, "region": 1, "admin1": 2, "country": 3}
 
 
 def normalize(name: str) -> str:
@@ -59,10 +58,6 @@ def normalize(name: str) -> str:
     if s.startswith("the "):
         s = s[4:]
     return " ".join(s.split())
-
-
-def _latin(name: str) -> bool:
-    return all(ord(c) < 0x250 for c in name)
 
 
 class Gazetteer:
