@@ -141,3 +141,13 @@ def test_unknown_places_keep_what_is_known(pipeline, text, want):
     art = pipeline.code_text(text, date="2024-03-06")
     locs = {(e.location["name"], e.location["country"], e.location["precision"]) for e in art.events if e.location}
     assert locs == {want}
+
+
+def test_dateline_day_and_place_on_events(pipeline):
+    from parley.model import Article
+
+    a = Article(id="k", text="KABUL, Afghanistan, July 3 (AP) -- Afghan troops attacked Pakistani positions. "
+                "Afghan troops attacked Pakistani positions yesterday.", date="2024-07-05", date_source="record")
+    out = next(pipeline.process([a]))
+    got = {(e.sentence_index, e.date, e.date_source, e.location["name"], e.location["source"]) for e in out.events}
+    assert got == {(0, "2024-07-03", "dateline", "Kabul", "dateline"), (1, "2024-07-02", "text", "Kabul", "dateline")}
