@@ -29,6 +29,7 @@ PATTERNS = """
 163	impose =sanction on:@
 190	attack @
 0841	exchange =prisoner !recip
+045	~mediation
 """
 
 
@@ -203,3 +204,11 @@ def test_bare_speech_verb_with_unknown_obligation(dyads):
 def test_conditional_threat(dyads):
     assert dyads("Japan may impose sanctions on Iran if it continues the program.")[0] == {("JPN", "IRN", "1312")}
     assert dyads("Japan may impose sanctions on Iran.")[0] == set()  # a bare possibility is not coded
+
+
+def test_nominal_event_after_light_verb(dyads):
+    # the light verb's subject is the source; the parties named with "between" are the targets
+    got = dyads("Egypt launched a mediation between Israel and Jordan.")[0]
+    assert got == {("EGY", "ISR", "045"), ("EGY", "JOR", "045")}
+    # a nominal mention inside a prepositional phrase is a reference, not an event
+    assert dyads("Egypt attacked Libya after the mediation between Israel and Jordan.")[0] == {("EGY", "LBY", "190")}

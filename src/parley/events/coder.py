@@ -66,7 +66,8 @@ RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06"})
 _SUBJ = {"nsubj", "csubj"}
 _PASS_SUBJ = {"nsubjpass", "csubjpass"}
 _OBJ = {"dobj", "obj"}
-_TARGET_PREPS = ("to", "with", "against", "on", "at", "toward", "towards", "into", "for", "from", "over")
+_TARGET_PREPS = ("to", "with", "against", "on", "at", "toward", "towards", "into", "for", "from", "over", "between",
+                 "among")
 _REL_PRON = {"that", "which", "who", "whom", "whose"}
 _DESCEND_DEPS = {"prep", "pobj", "pcomp", "conj", "appos", "dobj", "poss", "compound", "nmod"}
 _DESCEND_PREPS = {"of", "in", "from", "for", "on", "against"}
@@ -823,6 +824,13 @@ class EventCoder:
         return sources, passive_target, flags
 
     def _nominal_sources(self, v: Any, idx: dict[int, Mention], memory: "_Memory") -> list[tuple[Mention, Actor]]:
+        if v.dep_ in _LIGHT_DEPS and v.head != v and v.head.pos_ in {"VERB", "AUX"}:
+            # "X undertook a mediation mission between Y and Z": X; Y and Z are targets
+            subj, passive = self.subject_of(v.head)
+            if subj is not None and not passive:
+                got = self.actors_at(subj, idx)
+                if got:
+                    return got
         for ch in v.children:
             if ch.dep_ == "prep" and ch.lower_ in {"between", "among"}:
                 p = self._pobj(ch)
@@ -978,7 +986,8 @@ class EventCoder:
             if c.fact and n.pos_ in {"NOUN", "PROPN"}:
                 ok = (n.dep_ in _SUBJ | _PASS_SUBJ | {"ROOT"}
                       or (n.dep_ in _OBJ | {"attr"} and n.head.lemma_.lower() in _LIGHT_VERBS)
-                      or any(ch.dep_ == "prep" and ch.lower_ in {"between", "among"} for ch in n.children))
+                      or (n.dep_ != "pobj" and any(ch.dep_ == "prep" and ch.lower_ in {"between", "among"}
+                                                   for ch in n.children)))
                 if not ok:
                     c.fact, c.why = False, "nominal reference, not an event"
         # a nominal predicate that is the object of a coded verb is that verb's event, unless the verb's
