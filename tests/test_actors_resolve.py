@@ -231,3 +231,14 @@ def test_titled_unknown_person_takes_the_articles_only_country(code_text):
                     "Emergency Minister Pavel Vorontsov visited the site.", "2019-01-01")
     titled = next(x for x in art.mentions if "Vorontsov" in x.text)
     assert titled.actor.country == "RUS" and "+context" in titled.actor.entry
+
+
+def test_foreign_institution_names_and_nested_organisations(tmp_path):
+    kb = KnowledgeBase.load(extra=[_write_kb(
+        tmp_path / "kb", agents="ELI\tformer spy agency official\n",
+        orgs="ZZZMIL\tZZZ\tMIL\tWar Office\nZZZSPY\tZZZ\tSPY\tspy agency\nQQQREB\tQQQ\tREB\tBlue Brigade\n")])
+    r = ActorResolver(kb)
+    assert r.resolve_text("Chile's War Office").code == "CHLMIL"  # a generic institution name: Chile's
+    assert r.resolve_text("Iran's Blue Brigade").code == "QQQREB"  # a named group keeps its own country
+    got = r.resolve_text("a former spy agency official")
+    assert (got.country, got.code_1) == ("ZZZ", "ELI")

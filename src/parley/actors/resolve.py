@@ -34,6 +34,11 @@ from .kb import Entry, KnowledgeBase, Role
 _JOINERS = {"'s", "’s", "-", "–", "'"}
 _KIND_RANK = {"person": 0, "org": 1, "metonym": 2, "country": 3, "adjective": 4, "agent": 5}
 FUZZY_MIN = 92.0
+# Head nouns of generic state institutions: "Chile's Defense Department" is Chile's, even though the KB's
+# "Defense Department" is the American one; "Iran's Hezbollah" stays Hezbollah.
+_INSTITUTION_HEADS = frozenset({"department", "ministry", "court", "council", "parliament", "army", "navy",
+                                "police", "agency", "service", "office", "commission", "guard", "forces",
+                                "fleet", "senate", "congress", "assembly", "cabinet", "bank", "force"})
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -165,10 +170,16 @@ class ActorResolver:
             if c.entry.kind != "agent":
                 continue
             inner = [m for m in found if c.start <= m.start and m.end <= c.end and m is not c
-                     and m.entry.kind in {"country", "adjective", "metonym"}]
+                     and (m.entry.kind in {"country", "adjective", "metonym"} or
+                          (m.entry.kind == "org" and m.entry.country and
+                           m.entry.country not in {"IGO", "NGO", "MNC"}))]
             if inner:
                 best = max(inner, key=lambda m: m.end - m.start)
-                nested.append(Piece(best.start, best.end, best.entry, best.surface))
+                entry = best.entry
+                if entry.kind == "org":  # "former CIA official": the organisation's country, the phrase's role
+                    entry = Entry(key=entry.key, kind="country", country=entry.country, code=entry.country,
+                                  label=entry.label)
+                nested.append(Piece(best.start, best.end, entry, best.surface))
         if nested:
             chosen = sorted(chosen + nested, key=lambda m: (m.start, -(m.end - m.start)))
         return chosen
@@ -220,7 +231,8 @@ class ActorResolver:
 
     # -- composition ---------------------------------------------------------------------------------
     @staticmethod
-    def compose(pieces: list[Entry], day: date | None) -> tuple[str, str | None, str | None, str]:
+    def compose(pieces: list[Entry], day: date | None, surfaces: list[str] | None = None
+                ) -> tuple[str, str | None, str | None, str]:
         """(code, country, sector, kind) of a phrase made of knowledge-base pieces."""
         person = next((p for p in pieces if p.kind == "person"), None)
         org = next((p for p in reversed(pieces) if p.kind == "org"), None)  # the phrase head wins
@@ -235,6 +247,14 @@ class ActorResolver:
             if role is None:
                 return "", None, None, "person"
             return role.code, role.country, role.sector, "person"
+        if org is not None and nation is not None and nation.country and org.country and \
+                org.country not in {"IGO", "NGO", "MNC"} and org.country != nation.country and \
+                pieces.index(nation) < pieces.index(org) and \
+                surfaces is not None and len(surfaces) == len(pieces) and \
+                surfaces[pieces.index(org)].split()[-1].lower() in _INSTITUTION_HEADS:
+            # "Chile's Defense Department": another country's office name used generically for this one
+            sector = org.sector or (agent.sector if agent is not None else None)
+            return nation.country + (sector or ""), nation.country, sector, "country"
         if org is not None:
             code = org.code or ""
             sector = org.sector
@@ -355,7 +375,8 @@ class ActorResolver:
         real = [p for p in pieces if p.kind != "name"]
         if not real:
             return None
-        code, country, sector, kind = self.compose(real, day)
+        surfaces = [g[3] for g, p in zip(group, pieces) if p.kind != "name"]
+        code, country, sector, kind = self.compose(real, day, surfaces)
         if kind == "none":
             return None
         span_text = doc[start:end].text
@@ -404,7 +425,8 @@ class ActorResolver:
                     pieces.append(Piece(m.start(), m.end(), person, text[m.start():m.end()]))
                     break
         # the agent nearest the phrase head (the last one) decides when several are named
-        code, country, sector, _kind = self.compose(entries, day) if entries else ("", None, None, "none")
+        code, country, sector, _kind = self.compose(entries, day, [p.surface for p in pieces]) \
+            if entries else ("", None, None, "none")
         if context and not country:
             ctx_entries = [p.entry for p in self._char_matches(context)]
             ccode, ccountry, csector, _ = self.compose(ctx_entries, day) if ctx_entries else ("", None, None, "")
