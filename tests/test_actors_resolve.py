@@ -181,7 +181,10 @@ def test_pipeline_with_imported_petrarch_dictionaries(tmp_path, shared_dir):
     from parley.dictionaries import load_resources
     from parley.events import Ontology
 
-    kb, lexicon = load_resources(shared_dir / "gold" / "petrarch_unit_tests", Ontology.load())
+    from parley.dictionaries import DictionaryWarning
+
+    with pytest.warns(DictionaryWarning, match=r"PETR\.Validate\.verbs\.txt:\d+"):  # the suite's one broken line
+        kb, lexicon = load_resources(shared_dir / "gold" / "petrarch_unit_tests", Ontology.load())
     r = ActorResolver(kb)
     assert r.resolve_text("Gondor police").code == "GONCOP"
     assert r.resolve_text("Smeagol", date(1995, 11, 1)).code == "HOBGOV"
