@@ -94,7 +94,7 @@ _PROPOSAL_NOUNS = {"request", "offer", "proposal", "plan", "invitation", "call",
                    "threat", "promise", "pledge", "bid", "initiative", "idea", "suggestion", "plea", "wish", "desire",
                    "readiness", "willingness", "intention", "proposition", "draft", "motion", "order", "warning"}
 _ALLEGATION_HEADS = {"accuse", "charge", "blame", "suspect", "convict", "indict", "sentence", "jail", "try", "arrest",
-                     "detain", "guilty", "responsible", "condemn", "criticize", "criticise", "denounce", "allege",
+                     "detain", "condemn", "criticize", "criticise", "denounce", "allege",
                      "investigate", "probe", "punish", "fine", "sue", "prosecute", "acquit"}
 _QUANTITY_NOUNS = {"ton", "tonne", "amount", "number", "lot", "million", "billion", "thousand", "hundred", "dozen",
                    "batch", "worth", "kg", "kilogram", "package", "consignment", "load", "quantity", "portion", "part",
@@ -824,6 +824,13 @@ class EventCoder:
         return sources, passive_target, flags
 
     def _nominal_sources(self, v: Any, idx: dict[int, Mention], memory: "_Memory") -> list[tuple[Mention, Actor]]:
+        if _culpable_pobj(v):
+            # "X is responsible for mass killings": X did it (CAMEO codes the deed)
+            subj, passive = self.subject_of(v.head.head)
+            if subj is not None and not passive:
+                got = self.actors_at(subj, idx)
+                if got:
+                    return got
         if v.dep_ in _LIGHT_DEPS and v.head != v and v.head.pos_ in {"VERB", "AUX"}:
             # "X undertook a mediation mission between Y and Z": X; Y and Z are targets
             subj, passive = self.subject_of(v.head)
@@ -984,7 +991,7 @@ class EventCoder:
         for c in clauses:
             n = c.pred
             if c.fact and n.pos_ in {"NOUN", "PROPN"}:
-                ok = (n.dep_ in _SUBJ | _PASS_SUBJ | {"ROOT"}
+                ok = (n.dep_ in _SUBJ | _PASS_SUBJ | {"ROOT"} or _culpable_pobj(n)
                       or (n.dep_ in _OBJ | {"attr"} and n.head.lemma_.lower() in _LIGHT_VERBS)
                       or (n.dep_ != "pobj" and any(ch.dep_ == "prep" and ch.lower_ in {"between", "among"}
                                                    for ch in n.children)))
@@ -1129,6 +1136,13 @@ class EventCoder:
 
 def _neg_spec(p: Pattern) -> int:
     return -p.specificity
+
+
+def _culpable_pobj(n: Any) -> bool:
+    """ "(is) responsible for killings", "guilty of atrocities": the deed of the adjective's subject."""
+    p = n.head
+    return (n.dep_ == "pobj" and p.lower_ in {"for", "of"} and p.head.lemma_.lower() in {"responsible", "guilty"}
+            and p.head.pos_ == "ADJ")
 
 
 def _content_clause(t: Any) -> bool:
