@@ -173,6 +173,7 @@ def test_roles_follow_the_event_date(code_text):
     ("Delegates negotiated from Monday to Wednesday in Geneva.", "negotiated", ("2024-03-04", "week")),
     ("On Wednesday, the minister resigned.", "resigned", ("2024-03-06", "day")),
     ("Monday's blast killed four soldiers.", "killed", ("2024-03-04", "day")),
+    ("Four soldiers died in an attack on Monday.", "died", ("2024-03-04", "day")),
 ])
 def test_expression_linked_in_a_sentence(nlp, text, verb, want):
     assert date_event(_verb(nlp(text), verb), "2024-03-06") == (*want, "text")

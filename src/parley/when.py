@@ -330,6 +330,9 @@ _CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "csubjpass",
 _TIME_WORDS = {"yesterday", "today", "tonight", "tomorrow", "week", "weekend", "month", "year", "ago",
                "morning", "afternoon", "evening", "night"} | set(WEEKDAYS) | set(MONTHS)
 _ARG_DEPS = {"dobj", "obj", "attr", "nsubjpass", "oprd"}
+_EVENT_NOUNS = {"attack", "raid", "clash", "fighting", "bombing", "strike", "airstrike", "ambush", "explosion",
+                "blast", "shelling", "assault", "offensive", "operation", "protest", "demonstration", "rally",
+                "meeting", "talks", "summit", "vote", "election", "visit", "ceremony", "shooting"}
 
 
 def _phrase_tokens(tok: Any) -> list[Any]:
@@ -357,6 +360,9 @@ def temporal_phrases(verb: Any, with_args: bool = True) -> list[str]:
     holders = [verb]
     if with_args:
         holders += [c for c in verb.children if c.dep_ in _ARG_DEPS]
+        # "killed in an attack on Monday": the date of the event noun the predicate is about
+        holders += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in {"in", "during", "at"}
+                    for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in _EVENT_NOUNS]
         # "Monday's attack killed five": a temporal possessive of the subject
         for c in verb.children:
             if c.dep_ in {"nsubj", "nsubjpass"}:
