@@ -88,7 +88,9 @@ _DOC_HINT_DEPS = {"relcl", "acl"}
 _WORD_RE = re.compile(r"[a-z][a-z\-]*")
 _LIGHT_VERBS = {"hold", "have", "conduct", "launch", "stage", "declare", "announce", "make", "take", "begin", "start",
                 "mount", "carry", "give", "sign", "reach", "continue", "resume", "undertake", "wage", "open", "impose",
-                "order", "issue", "call", "end", "complete", "initiate", "organize", "organise", "lead", "go"}
+                "order", "issue", "call", "complete", "initiate", "organize", "organise", "lead", "go", "allow",
+                "permit", "accept", "approve", "authorize", "authorise", "speed", "step", "intensify", "escalate",
+                "expand", "pursue"}
 _AGREEMENT_NOUNS = {"agreement", "consensus", "deal", "accord", "understanding", "decision", "commitment", "pact"}
 _PROPOSAL_NOUNS = {"request", "offer", "proposal", "plan", "invitation", "call", "appeal", "demand", "ultimatum",
                    "threat", "promise", "pledge", "bid", "initiative", "idea", "suggestion", "plea", "wish", "desire",
