@@ -439,7 +439,8 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> tuple[int, int] | None:
             return hops, steps
         if tok.i in siblings or (gov is not None and tok.i == gov.i):
             # a coordinated predicate shares the place only through its own locative
-            own = prev.dep_ == "prep" and prev.lower_ in LOC_PREPS or prev.dep_ in {"dobj", "obj", "agent"}
+            own = (prev.dep_ == "prep" and prev.lower_ in LOC_PREPS or prev.dep_ == "agent"
+                   or prev.dep_ in {"dobj", "obj"} and (prev is place_root or prev.lower_ in PLACE_NOUNS))
             return (hops + 1, steps) if via_loc_prep and own and steps <= 8 else None
         if h is tok:  # reached the sentence root without meeting the predicate
             return None
