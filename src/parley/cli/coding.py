@@ -151,11 +151,13 @@ def explain(
         ct.add_row(f"{c.pred.i}:{c.pred.text}", c.code, status if c.fact or not c.why else f"no: {c.why}", c.rule)
     out.print(ct)
     et = Table(title="Events")
-    for col in ("source", "target", "cameo", "name", "plover", "date", "verb", "flags", "pattern"):
+    for col in ("source", "target", "cameo", "name", "plover", "date", "where", "verb", "flags", "pattern"):
         et.add_column(col)
     for e in art.events:
+        loc = e.location or {}
         et.add_row(e.source.code, e.target.code if e.target else "-", e.cameo, e.cameo_name,
                    (e.plover or {}).get("event") or "-", f"{e.date} ({e.date_precision}, {e.date_source})",
+                   f"{loc['name']} ({loc.get('country') or '?'}, {loc.get('source')})" if loc else "-",
                    e.verb_text, ",".join(e.flags), e.rule)
     out.print(et)
     if not art.events:
