@@ -118,10 +118,12 @@ def test_roles_by_event_date_and_former_officials(tmp_path):
         "Mara Quell\tVALLEG\t2006-01-01\t2008-12-31\tsenator\n"))])
     r = ActorResolver(kb)
     assert r.resolve_text("Mara Quell", date(2002, 1, 1)).code == "VALGOV"
-    assert r.resolve_text("Mara Quell", date(2005, 6, 1)).code == ""  # between roles: no code
+    assert r.resolve_text("Mara Quell", date(2005, 6, 1)).code == "VAL"  # between roles: her country only
     assert r.resolve_text("Mara Quell", date(2007, 1, 1)).code == "VALLEG"
     assert r.resolve_text("Mara Quell", date(2012, 1, 1)).code == "VALELI"  # after the last role: former
-    assert r.resolve_text("Mara Quell", date(1999, 1, 1)).code == ""  # before the first role: nothing
+    assert r.resolve_text("Mara Quell", date(1999, 1, 1)).code == "VAL"  # before the first role: country only
+    # a title in the phrase says more than the home country when no role holds
+    assert r.resolve_text("Valorian Senator Mara Quell", date(1999, 1, 1)).country == "VAL"
     entry = next(e for e in kb.entries if e.label == "Mara Quell")
     assert person_role(entry, date(2012, 1, 1)).sector == "ELI"
 
@@ -245,3 +247,22 @@ def test_foreign_institution_names_and_nested_organisations(tmp_path):
     assert r.resolve_text("Iran's Blue Brigade").code == "QQQREB"  # a named group keeps its own country
     got = r.resolve_text("a former spy agency official")
     assert (got.country, got.code_1) == ("ZZZ", "ELI")
+
+
+def test_title_and_country_when_the_person_has_no_role_that_day(resolver):
+    got = resolver.resolve_text("Iraqi President Saddam Hussein", date(1991, 1, 1))
+    assert got.code.startswith("IRQ")
+
+
+def test_acronyms_and_all_caps_names(resolver):
+    assert resolver.resolve_text("NATO").code.startswith("IGO")
+    assert resolver.resolve_text("TEHRAN").country == "IRN"
+
+
+def test_misspelt_country_names_are_fuzzy_but_real_words_are_not(resolver):
+    assert resolver.resolve_text("Ethopia").country == "ETH"
+    assert resolver.resolve_text("Afganistan").country == "AFG"
+    assert resolver.resolve_text("Ghanians").country == "GHA"
+    assert resolver.resolve_text("Indiana police").country == ""  # a state, not "Indian"
+    assert resolver.resolve_text("Romani activists").country == ""  # a people, not "Romania"
+    assert resolver.resolve_text("the Americas").country == ""

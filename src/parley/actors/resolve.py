@@ -34,6 +34,8 @@ from .kb import Entry, KnowledgeBase, Role
 _JOINERS = {"'s", "’s", "-", "–", "'"}
 _KIND_RANK = {"person": 0, "org": 1, "metonym": 2, "country": 3, "adjective": 4, "agent": 5}
 FUZZY_MIN = 92.0
+FUZZY_COUNTRY_MIN = 90.0
+_NOT_TYPOS = frozenset({"americas", "grenadines"})  # real words one letter away from a country's name
 # Head nouns of generic state institutions: "Chile's Defense Department" is Chile's, even though the KB's
 # "Defense Department" is the American one; "Iran's Hezbollah" stays Hezbollah.
 _INSTITUTION_HEADS = frozenset({"department", "ministry", "court", "council", "parliament", "army", "navy",
@@ -109,6 +111,15 @@ def person_role(entry: Entry, day: date | None) -> Role | None:
     return None
 
 
+def person_country(entry: Entry) -> str | None:
+    """The one country all of a person's roles belong to (None when they served several, or an IGO)."""
+    countries = {r.country for r in entry.roles if r.country}
+    if len(countries) == 1:
+        c = countries.pop()
+        return None if c in {"IGO", "NGO", "MNC"} else c
+    return None
+
+
 class ActorResolver:
     assigns = ("mentions",)
     requires = ("doc", "date")
@@ -122,6 +133,12 @@ class ActorResolver:
         for phrase, entries in kb.phrases.items():
             key = fold_text(phrase)
             self._exact_table.setdefault(key, []).extend(e for e in entries if e not in self._exact_table.get(key, []))
+        # a single accented word of an organisation or place ("Libération") must keep its accents: folded,
+        # it would be an ordinary English word ("liberation")
+        self._accent_strict: dict[str, set[str]] = {}
+        for phrase, entries in kb.phrases.items():
+            if " " not in phrase and not phrase.isascii() and any(e.kind != "person" for e in entries):
+                self._accent_strict.setdefault(fold_text(phrase), set()).add(phrase)
         for key in self._exact_table:
             self._exact.add_word(key, (len(key), key))
         self._folded = ahocorasick.Automaton()
@@ -136,6 +153,8 @@ class ActorResolver:
         if len(self._folded):
             self._folded.make_automaton()
         self._people_names: list[str] | None = None
+        self._country_words: list[str] | None = None
+        self._country_entries: list[Entry] = []
         self._people_entries: list[Entry] = []
 
     # -- matching on characters --------------------------------------------------------------------
@@ -155,6 +174,11 @@ class ActorResolver:
                 if e < n and _WORD_CHAR.match(hay[e]) and _WORD_CHAR.match(hay[e - 1]):
                     continue
                 entries = table[key]
+                if table is self._exact_table and key in self._accent_strict and \
+                        text[s:e] not in self._accent_strict[key]:
+                    entries = [x for x in entries if x.kind == "person"]
+                    if not entries:
+                        continue
                 best = min(entries, key=lambda x: _KIND_RANK.get(x.kind, 9))
                 found.append(Piece(s, e, best, text[s:e]))
         found.sort(key=lambda m: (m.start, -(m.end - m.start), _KIND_RANK.get(m.entry.kind, 9)))
@@ -211,6 +235,33 @@ class ActorResolver:
             out.append((s_tok, e_tok, [p.entry], p.surface))
         return out
 
+    # -- fuzzy country names ----------------------------------------------------------------------------
+    def fuzzy_country(self, word: str) -> Entry | None:
+        """A misspelt single-word country name or demonym ("Ethopia", "Afganistan", "Ghanians")."""
+        from rapidfuzz import fuzz, process
+
+        if len(word) < 7 or not word[:1].isupper() or not word.isalpha() or word.lower() in _NOT_TYPOS:
+            return None
+        if self.gazetteer is not None and self.gazetteer.candidates(word):
+            return None  # a real place name ("Guayana"), not a misspelt country
+        if self._country_words is None:
+            self._country_words, self._country_entries = [], []
+            for phrase, entries in self._exact_table.items():
+                if " " in phrase or len(phrase) < 5 or not phrase[:1].isupper():
+                    continue
+                nation = [e for e in entries if e.kind in {"country", "adjective"}]
+                if nation and len(entries) == len(nation):
+                    self._country_words.append(phrase)
+                    self._country_entries.append(nation[0])
+        folded = fold_text(word)
+        got = process.extractOne(folded, self._country_words, scorer=fuzz.ratio, score_cutoff=FUZZY_COUNTRY_MIN)
+        if got is None or got[0][:1] != folded[:1]:
+            return None
+        low, cand = folded.lower(), got[0].lower()
+        if low.startswith(cand) or cand.startswith(low) or low[:-1] == cand[:-1]:
+            return None  # another word, not a typo: "Indiana" ≠ "Indian", "Americas" ≠ "American"
+        return self._country_entries[got[2]]
+
     # -- fuzzy person names ---------------------------------------------------------------------------
     def fuzzy_person(self, name: str) -> Entry | None:
         from rapidfuzz import fuzz, process
@@ -244,9 +295,20 @@ class ActorResolver:
             agent = next((p for p in reversed(agents) if not p.prefix), None)
         if person is not None:
             role = person_role(person, day)
-            if role is None:
-                return "", None, None, "person"
-            return role.code, role.country, role.sector, "person"
+            if role is not None:
+                return role.code, role.country, role.sector, "person"
+            # no role on that day: the phrase's own title and country ("Iraqi President X"), else the
+            # person's home country without a sector
+            k = pieces.index(person)
+            rest = pieces[:k] + pieces[k + 1:]
+            rest_surfaces = surfaces[:k] + surfaces[k + 1:] if surfaces is not None and len(surfaces) == len(pieces) \
+                else None
+            if rest:
+                code, country, sector, _ = ActorResolver.compose(rest, day, rest_surfaces)
+                if country:
+                    return code, country, sector, "person"
+            home = person_country(person)
+            return (home or ""), home, None, "person"
         if org is not None and nation is not None and nation.country and org.country and \
                 org.country not in {"IGO", "NGO", "MNC"} and org.country != nation.country and \
                 pieces.index(nation) < pieces.index(org) and \
@@ -342,6 +404,13 @@ class ActorResolver:
                 if prev is not None:
                     placeholder = Entry(key="unknown-person", kind="name", label=ent.text)
                     extra.append((ent.start, ent.end, [placeholder], ent.text))
+        person_toks = {i for e in getattr(doc, "ents", ()) if e.label_ == "PERSON" for i in range(e.start, e.end)}
+        for t in doc:
+            if t.i in covered or t.i in person_toks or t.pos_ not in {"PROPN", "ADJ", "NOUN"} or len(t.text) < 7:
+                continue
+            nation = self.fuzzy_country(t.text)
+            if nation is not None:
+                extra.append((t.i, t.i + 1, [nation], t.text))
         if not extra:
             return matches
         return sorted(matches + extra, key=lambda m: m[0])
@@ -405,9 +474,10 @@ class ActorResolver:
         from the person's role, the organisation, or the agent nouns (context agents fill in when the
         string has none). Unknown strings give an empty resolution.
         """
-        if text.isupper() and len(text) > 3:
-            text = text.title()  # "TEHRAN" → "Tehran": names are matched case-sensitively
         pieces = self._char_matches(text)
+        if not pieces and text.isupper() and len(text) > 3:
+            text = text.title()  # "TEHRAN" → "Tehran" (names match case-sensitively); "NATO" stays NATO
+            pieces = self._char_matches(text)
         # "Canadian Ambassador to the United Nations": an organisation after to/at is where the role
         # serves, not whom the actor belongs to, when the phrase already names a country or role
         for k, p in enumerate(pieces):
@@ -423,6 +493,16 @@ class ActorResolver:
                 if person is not None:
                     entries.append(person)
                     pieces.append(Piece(m.start(), m.end(), person, text[m.start():m.end()]))
+                    break
+        if not any(e.kind in {"country", "adjective", "metonym", "org", "person"} for e in entries):
+            for m in re.finditer(r"[A-Z][a-z]+", fold_text(text)):
+                if any(p.start <= m.start() < p.end for p in pieces):
+                    continue
+                nation = self.fuzzy_country(m.group(0))
+                if nation is not None:
+                    pieces.append(Piece(m.start(), m.end(), nation, text[m.start():m.end()]))
+                    pieces.sort(key=lambda p: p.start)
+                    entries = [p.entry for p in pieces]
                     break
         # the agent nearest the phrase head (the last one) decides when several are named
         code, country, sector, _kind = self.compose(entries, day, [p.surface for p in pieces]) \
@@ -472,6 +552,7 @@ def actor_at(mention: Mention, day: date | None) -> Actor:
         return mention.actor
     role = person_role(mention.person, day)
     if role is None:
-        return Actor(code="", country=None, sector=None, text=mention.text, entry=mention.actor.entry)
+        home = person_country(mention.person)
+        return Actor(code=home or "", country=home, sector=None, text=mention.text, entry=mention.actor.entry)
     return Actor(code=role.code, country=role.country, sector=role.sector, text=mention.text,
                  entry=mention.actor.entry)
