@@ -30,6 +30,7 @@ PATTERNS = """
 190	attack @
 0841	exchange =prisoner !recip
 045	~mediation
+120	reject
 """
 
 
@@ -212,3 +213,9 @@ def test_nominal_event_after_light_verb(dyads):
     assert got == {("EGY", "ISR", "045"), ("EGY", "JOR", "045")}
     # a nominal mention inside a prepositional phrase is a reference, not an event
     assert dyads("Egypt attacked Libya after the mediation between Israel and Jordan.")[0] == {("EGY", "LBY", "190")}
+
+
+def test_rejected_proposal_is_coded_through_its_content(dyads):
+    got, art = dyads("Iran rejected a French offer to meet.")
+    assert got == {("IRN", "FRA", "125")}
+    assert all("refused content" in e.rule for e in art.events)

@@ -523,6 +523,11 @@ class EventCoder:
             neg = self._negated(v)
             aux = self._aux(v)
             gov, frame = self._governor(v)
+            if (frame is not None and gov is not None and gov.pos_ == "NOUN" and gov.head.i in by_i
+                    and by_i[gov.head.i].pattern.code[:2] in {"11", "12", "16"}):
+                # "rejected France's offer to meet": the offer's content is nobody's intent here
+                c.fact, c.why = False, f"content of a rejected {gov.lemma_.lower()}"
+                continue
             if frame is not None and gov is not None:
                 gneg = self._negated(gov)
                 gaux = self._aux(gov)
@@ -596,6 +601,30 @@ class EventCoder:
             if neg:
                 c.fact, c.why = False, "negated"
                 continue
+        # "rejected a request to interrogate detainees", "rejected calls for economic aid": a refusal of a
+        # proposal is coded through the proposal's content (refusal column of frames.tsv)
+        for c in clauses:
+            if not c.fact or c.code[:2] != "12" or c.frame is not None:
+                continue
+            obj = self._dobj(c.pred)
+            if obj is None or obj.lemma_.lower() not in _PROPOSAL_NOUNS:
+                continue
+            content = None
+            for ch in obj.children:
+                if ch.dep_ in {"acl", "xcomp", "relcl"} and ch.i in by_i and _content_clause(ch):
+                    content = by_i[ch.i]
+                elif ch.dep_ == "prep" and ch.lower_ == "for":
+                    p = self._pobj(ch)
+                    if p is not None and p.i in by_i:
+                        content = by_i[p.i]
+                if content is not None:
+                    break
+            if content is None:
+                continue
+            mapped = self.frames.map("refusal", content.pattern.code)
+            if mapped is not None and mapped[0] != c.code:
+                c.rule = f"{c.rule} + refused content '{content.pred.text}' {mapped[1]} → {mapped[0]}"
+                c.code = mapped[0]
         # "X declared that China must drop barriers": an obligation reported by a speech verb whose
         # complement the lexicon does not know is still a demand by the speaker (generic 100); bare
         # speech verbs ("said") have no pattern, so a clause is made for them from frames.tsv
