@@ -64,6 +64,8 @@ def where(pipeline, gaz):
     ("Germany criticized Russia on Tuesday.", "criticized", None),
     ("The ministers discussed the situation in Syria.", "discussed", None),
     ("Officials in Kabul said that militants killed four guards.", "killed", None),
+    ("Last year the unit was shooting at Croats and Serbs near the river.", "shooting", None),
+    ("Gunmen killed Abu Bakr at-Tamimi outside his house.", "killed", None),
 ])
 def test_event_place(where, text, verb, want):
     assert where(text, verb) == want

@@ -400,7 +400,8 @@ def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
             continue
         if by_noun or (known and not titled and not person and not acronym):
             out.append(PlaceMention(i, j, span.text, "GAZ", by_noun=by_noun, ent=ent_type))
-        elif not person and not titled and not acronym and span.text[:1].isupper() and \
+        elif not person and not titled and not acronym and span.text[:1].isupper() \
+                and root.tag_ != "NNPS" and root.head.whitespace_ and \
                 root.dep_ == "pobj" and root.head.lower_ in LOC_PREPS - {"over", "on", "between", "among"}:
             out.append(PlaceMention(i, j, span.text, "SLOT", ent=ent_type))
         i = i_next
