@@ -85,6 +85,7 @@ _LEADER_NOUNS = {"leader", "president", "minister", "head", "counterpart"}
 _PAIR_NOUNS = {"leader", "side", "country", "nation", "president", "government", "minister", "party", "state",
                "head", "counterpart", "delegation", "neighbor", "neighbour"}
 _DOC_HINT_DEPS = {"relcl", "acl"}
+_TRANSPARENT = {"help", "continue", "begin", "start", "try", "attempt", "keep", "resume"}
 _WORD_RE = re.compile(r"[a-z][a-z\-]*")
 _LIGHT_VERBS = {"hold", "have", "conduct", "launch", "stage", "declare", "announce", "make", "take", "begin", "start",
                 "mount", "carry", "give", "sign", "reach", "continue", "resume", "undertake", "wage", "open", "impose",
@@ -427,9 +428,12 @@ class EventCoder:
     def _governor(self, v: Any) -> tuple[Any | None, str | None]:
         """The framing verb whose complement ``v`` is, and the frame."""
         t = v
-        for _ in range(3):
+        for _ in range(4):
             if t.dep_ == "conj" and t.head != t:
                 t = t.head
+            elif t.dep_ in {"xcomp", "ccomp"} and t.head.lemma_.lower() in _TRANSPARENT and t.head.dep_ in {
+                    "xcomp", "ccomp", "conj"}:
+                t = t.head  # "urged X to help save ...", "promised to continue sending ..."
             else:
                 break
         if t.dep_ in {"acl", "ccomp", "xcomp"} and t.head.pos_ == "NOUN":
