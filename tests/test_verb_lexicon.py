@@ -185,6 +185,14 @@ SENTENCES = [
     ("Azerbaijan launched an offensive against Armenia.", "AZE", "19"),
     ("Syria used chlorine gas against the rebels.", "SYR", "20"),
     ("Myanmar carried out ethnic cleansing against the Rohingya.", "MMR", "20"),
+    # the action patterns are what the coder's frames recode (intent, refusal, threat, appeal, demand)
+    ("Russia offered to help Serbia.", "RUS", "03"),
+    ("Greece will send firefighters to Turkey.", "GRC", "03"),
+    ("The United States urged China to release the activists.", "USA", "02"),
+    ("Britain demanded that Iran release the tanker.", "GBR", "10"),
+    ("Russia refused to extradite the suspects.", "RUS", "12"),
+    ("Iran threatened to close the Strait of Hormuz.", "IRN", "13"),
+    ("Turkey warned that it would retaliate.", "TUR", "13"),
 ]
 
 # the phrase decides the sub-code, not only the root
