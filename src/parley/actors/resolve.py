@@ -35,6 +35,7 @@ _JOINERS = {"'s", "’s", "-", "–", "'"}
 _KIND_RANK = {"person": 0, "org": 1, "metonym": 2, "country": 3, "adjective": 4, "agent": 5}
 FUZZY_MIN = 92.0
 FUZZY_COUNTRY_MIN = 90.0
+PLACE_MIN_POPULATION = 50_000  # smaller towns share names with people and words ("Bush", "Freedom")
 _NOT_TYPOS = frozenset({"americas", "grenadines"})  # real words one letter away from a country's name
 # Head nouns of generic state institutions: "Chile's Defense Department" is Chile's, even though the KB's
 # "Defense Department" is the American one; "Iran's Hezbollah" stays Hezbollah.
@@ -100,8 +101,10 @@ def sectors_of(code: str, country: str | None) -> list[str]:
 def person_role(entry: Entry, day: date | None) -> Role | None:
     """The role that holds on ``day``; after the last role has ended, the person is a former official (ELI)."""
     role = entry.role_at(day)
-    if role is not None or day is None or not entry.roles:
+    if role is not None or not entry.roles:
         return role
+    if day is None:  # no date at all: the person's latest known role
+        return max(entry.roles, key=lambda r: (r.start or date.min))
     ends = [r.end for r in entry.roles]
     if all(e is not None and e < day for e in ends):
         last = max(entry.roles, key=lambda r: r.end or date.min)
@@ -154,6 +157,7 @@ class ActorResolver:
             self._folded.make_automaton()
         self._people_names: list[str] | None = None
         self._country_words: list[str] | None = None
+        self._surname_set: set[str] | None = None
         self._country_entries: list[Entry] = []
         self._people_entries: list[Entry] = []
 
@@ -213,7 +217,8 @@ class ActorResolver:
         g = self.gazetteer
         if g is None or not name or not name[:1].isupper():
             return None
-        cands = [p for p in g.candidates(name) if p.kind in {"city", "admin1", "region"} and p.country]
+        cands = [p for p in g.candidates(name) if p.kind in {"city", "admin1", "region"} and p.country
+                 and (p.kind != "city" or p.population >= PLACE_MIN_POPULATION)]
         if not cands:
             return None
         best = max(cands, key=lambda p: p.population)
@@ -234,6 +239,12 @@ class ActorResolver:
                     continue
             out.append((s_tok, e_tok, [p.entry], p.surface))
         return out
+
+    def _surnames(self) -> set[str]:
+        if self._surname_set is None:
+            self._surname_set = {phrase.split()[-1] for phrase, entries in self._exact_table.items()
+                                 if " " in phrase and any(e.kind == "person" for e in entries)}
+        return self._surname_set
 
     # -- fuzzy country names ----------------------------------------------------------------------------
     def fuzzy_country(self, word: str) -> Entry | None:
@@ -488,11 +499,22 @@ class ActorResolver:
         entries = [p.entry for p in pieces]
         if not any(e.kind == "person" for e in entries):
             # fuzzy: a capitalised name-like run of two or more words
+            found_person = False
             for m in re.finditer(r"(?:[A-Z][\w'\-]+\s+){1,3}[A-Z][\w'\-]+", fold_text(text)):
-                person = self.fuzzy_person(m.group(0))
-                if person is not None:
-                    entries.append(person)
-                    pieces.append(Piece(m.start(), m.end(), person, text[m.start():m.end()]))
+                # the whole capitalised run, then without its leading words ("President Francois Mitterand")
+                starts = [m.start()] + [m.start() + k.end() for k in re.finditer(r"\S+\s+", m.group(0))]
+                for st in starts:
+                    if any(p.start <= st < p.end and p.entry.kind != "agent" for p in pieces):
+                        continue
+                    person = self.fuzzy_person(text[st:m.end()])
+                    if person is not None:
+                        entries.append(person)
+                        pieces.append(Piece(st, m.end(), person, text[st:m.end()]))
+                        pieces.sort(key=lambda p: p.start)
+                        entries = [p.entry for p in pieces]
+                        found_person = True
+                        break
+                if found_person:
                     break
         if not any(e.kind in {"country", "adjective", "metonym", "org", "person"} for e in entries):
             for m in re.finditer(r"[A-Z][a-z]+", fold_text(text)):
@@ -521,6 +543,8 @@ class ActorResolver:
             for m in re.finditer(r"[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2}", fold_text(text)):
                 if any(a <= m.start() < b for a, b in covered):
                     continue
+                if m.group(0) in self._surnames():
+                    continue  # "Bush administration": a known person's name, not the town of that name
                 iso = self.place_country(m.group(0))
                 if iso:
                     country = iso
