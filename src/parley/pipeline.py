@@ -50,12 +50,7 @@ class Pipeline:
     def __init__(self, options: Options | None = None, resources: Resources | None = None):
         self.options = options or build_options()
         self.res = resources or Resources.load(self.options)
-        prefilter = None
-        if self.options.prefilter:
-            from .prefilter import Prefilter
-
-            prefilter = Prefilter(self.res.kb, self.res.lexicon.heads, self.res.nlp, self.options.carry_over)
-        self.parser = Parser(self.res.nlp, self.options.batch_size, prefilter=prefilter)
+        self.parser = Parser(self.res.nlp, self.options.batch_size)
         if self.res.gazetteer is None:
             self.res.gazetteer = Gazetteer.load()
         self.stages: list[Callable[[Article], Article]] = [
@@ -64,6 +59,12 @@ class Pipeline:
             EventDater(self.options),
             EventLocator(self.res.gazetteer),
         ]
+        if self.options.prefilter:  # parse only sentences with an actor candidate and a predicate head
+            from .prefilter import Prefilter
+
+            frames = getattr(getattr(self.stages[1], "frames", None), "verbs", {})
+            heads = set(self.res.lexicon.heads) | {v.split("_")[0] for v in frames}
+            self.parser.prefilter = Prefilter(self.res.kb, heads, self.res.nlp, self.options.carry_over)
 
     def _clean(self, item: Item) -> Item:
         if isinstance(item, ErrorRecord):

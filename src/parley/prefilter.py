@@ -25,8 +25,11 @@ import ahocorasick
 
 _TERMINAL = frozenset({".", "!", "?", "...", "…", "?!", "!?"})
 _CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»", "''"})
-# Pronouns and definite descriptions that carry-over may resolve to an earlier actor.
-_CARRY_WORDS = frozenset({"he", "she", "they", "his", "her", "their", "him", "them"})
+# Words that carry-over may resolve to an earlier actor: "he"/"she", and the nouns of "the two leaders",
+# "both sides", "the minister" (the nouns the coder and the actor resolver read, with plurals).
+_PAIR_NOUNS = ("leader", "side", "country", "nation", "president", "government", "minister", "party", "state",
+               "head", "counterpart", "delegation", "neighbor", "neighbour", "premier", "chancellor", "official")
+_CARRY_WORDS = frozenset({"he", "she"} | set(_PAIR_NOUNS) | {n + "s" for n in _PAIR_NOUNS} | {"parties"})
 
 
 def split_sentences(doc: Any) -> list[tuple[int, int]]:
