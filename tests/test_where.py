@@ -57,6 +57,7 @@ def where(pipeline, gaz):
     ("Gunmen shot a guard in the Zarqa district of the capital.", "shot", "Zarqa"),
     ("In Lyon, thousands of farmers marched against the tax.", "marched", "Lyon"),
     ("Police patrolled the streets of Nairobi after the vote.", "patrolled", "Nairobi"),
+    ("Some 2,000 farmers demonstrated in two rallies in Corsica Thursday.", "demonstrated", "Corsica"),
     # a place that is not where the event happened
     ("A driver from Abidjan was shot by police.", "shot", None),
     ("Thousands of Seville fans demonstrated outside the stadium.", "demonstrated", None),

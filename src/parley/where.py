@@ -369,10 +369,11 @@ def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
             i += 1
             continue
         j = i + 1
-        while j < sent.end and j not in taken and (
+        while j < sent.end and j not in taken and doc[j].ent_type_ not in _NOT_PLACE_ENTS \
+                and not (doc[j].ent_iob_ == "B" and doc[i].ent_type_) and (
                 doc[j].pos_ == "PROPN" or (doc[j].text in {"-", "'", "/"} and j + 1 < sent.end
                                            and doc[j + 1].pos_ == "PROPN" and not doc[j].whitespace_)):
-            j += 1
+            j += 1  # a run ends where a date or another entity begins ("Corsica Thursday")
         span = doc[i:j]
         ent_type = doc[i].ent_type_
         i_next = j
