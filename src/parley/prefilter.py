@@ -55,6 +55,16 @@ def split_sentences(doc: Any) -> list[tuple[int, int]]:
     cands = set(numpy.nonzero(numpy.isin(orth, term))[0].tolist())
     cands.update(i for i in numpy.nonzero(is_space)[0].tolist() if "\n" in doc[i].text)
     starts = {0}
+    # cumulative count of words, so that a sentence made only of whitespace is never cut off
+    words = numpy.concatenate([[0], numpy.cumsum(~is_space)])
+    last = 0
+
+    def start(k: int) -> None:
+        nonlocal last
+        if k > last and words[k] > words[last]:
+            starts.add(k)
+            last = k
+
     for i in sorted(cands):
         if is_space[i]:
             # a line break: split unless the line ends mid-sentence (hard wrap)
@@ -67,7 +77,7 @@ def split_sentences(doc: Any) -> list[tuple[int, int]]:
             prev = _prev_word(doc, i)
             wrap = prev is not None and (prev.text in {",", "-", "–", "—"} or prev.text[:1].islower())
             if blank or not wrap:
-                starts.add(k)
+                start(k)
         else:
             j = i + 1
             while j < n and int(orth[j]) in closers:
@@ -76,7 +86,7 @@ def split_sentences(doc: Any) -> list[tuple[int, int]]:
             while k < n and is_space[k]:
                 k += 1
             if k < n and not doc[k].text[:1].islower():
-                starts.add(k)
+                start(k)
     bounds = sorted(starts)
     return [(s, e) for s, e in zip(bounds, bounds[1:] + [n]) if e > s]
 
