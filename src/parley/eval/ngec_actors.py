@@ -10,7 +10,9 @@ are rewritten into checks with :mod:`ast` (no assert is skipped silently).
 Each check is scored in one group: ``country`` (``code['country']``, ``cc``), ``sector``
 (``code['code_1']``), ``sector2`` (``code['code_2']``), ``wiki`` (Wikipedia page titles: we have no
 Wikipedia, these count as failures unless the expectation is empty) and ``other``.
-"Today" means the reference date ``TODAY`` (the suite was written in 2022).
+"Today" means the reference date ``TODAY`` (the suite was written in 2022). Records whose call
+names a variable that exists only inside a loop the derivation split off (``ag.short_text_to_agent(cop)``)
+cannot be evaluated by any resolver: they are counted as ``unevaluable_tests``, not as failures.
 """
 from __future__ import annotations
 
@@ -152,6 +154,7 @@ def evaluate(ctx: EvalContext) -> dict[str, Any]:
     ag = Adapter(ActorResolver(kb, gazetteer=Gazetteer.load()))
     groups: dict[str, list[int]] = {}
     failures: list[str] = []
+    unevaluable: list[str] = []
     for test in ctx.take(tests):
         results: list[tuple[str, bool]] = []
 
@@ -167,6 +170,11 @@ def evaluate(ctx: EvalContext) -> dict[str, Any]:
         env: dict[str, Any] = {"ag": ag, "_check": _check}
         try:
             exec(compile(tree, f"<ngec:{test['test']}>", "exec"), env)  # noqa: S102 - gold asserts
+        except NameError as exc:
+            # the derived file split a loop: the call names a loop variable that does not exist here.
+            # Such a record cannot be evaluated by any resolver; it is counted apart, not as a failure.
+            unevaluable.append(f"{test['test']}: {exc}")
+            continue
         except Exception as exc:  # the call itself failed: every assert of the test fails
             for a in test["asserts"]:
                 results.append((a, False))
@@ -180,7 +188,7 @@ def evaluate(ctx: EvalContext) -> dict[str, Any]:
                 failures.append(line)
                 if ctx.verbose:
                     ctx.log(line)
-    metrics: dict[str, Any] = {"tests": len(list(ctx.take(tests)))}
+    metrics: dict[str, Any] = {"tests": len(list(ctx.take(tests))), "unevaluable_tests": len(unevaluable)}
     for name in ("country", "sector", "sector2", "wiki", "other"):
         if name in groups:
             ok, n = groups[name]
