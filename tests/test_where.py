@@ -54,6 +54,8 @@ def where(pipeline, gaz):
     ("Rebels attacked an army post in Aleppo on Monday.", "attacked", "Aleppo"),
     ("Two soldiers were killed near the border with Somalia.", "killed", "Somalia"),
     ("The army captured the town of Bakwa last week.", "captured", "Bakwa"),
+    ("Rebel fighters overran Kalemie on Sunday.", "overran", "Kalemie"),
+    ("Rebels captured Saddam Hussein near his hometown.", "captured", None),
     ("Gunmen shot a guard in the Zarqa district of the capital.", "shot", "Zarqa"),
     ("In Lyon, thousands of farmers marched against the tax.", "marched", "Lyon"),
     ("Police patrolled the streets of Nairobi after the vote.", "patrolled", "Nairobi"),

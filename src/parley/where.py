@@ -277,9 +277,12 @@ market gate gorge valley hotel embassy
 """.split())
 # verbs whose direct object is a place they act on ("captured Badme", "patrolled Manger Square")
 PLACE_OBJECT_VERBS = frozenset("""
-capture seize bomb shell patrol enter storm raid occupy liberate invade overrun besiege retake recapture
+capture seize bomb shell patrol enter storm raid occupy liberate invade overrun overran besiege retake retook recapture
 surround blockade evacuate reach tour bombard encircle cross pound ravage raze loot conquer visit
 """.split())
+# verbs whose object is only ever territory
+TERRITORY_VERBS = frozenset("overrun overran retake retook recapture besiege occupy liberate storm shell bombard "
+                            "encircle".split())
 # verbs whose object may be a place or an actor: only a known place counts
 LOC_OBJECT_VERBS = PLACE_OBJECT_VERBS | frozenset("""
 attack hit strike target destroy damage control hold take leave flee abandon free rock
@@ -405,6 +408,11 @@ def place_mentions(sent: Any, gaz: Gazetteer | None) -> list[PlaceMention]:
                 and root.tag_ != "NNPS" and root.head.whitespace_ and \
                 root.dep_ == "pobj" and root.head.lower_ in LOC_PREPS - {"over", "on", "between", "among"}:
             out.append(PlaceMention(i, j, span.text, "SLOT", ent=ent_type))
+        elif not titled and not acronym and root.dep_ == "dobj" and root.head.lemma_.lower() in PLACE_OBJECT_VERBS \
+                and (ent_type == "ORG" or root.head.lemma_.lower() in TERRITORY_VERBS
+                     and (not ent_type or ent_type == "PERSON" and j - i == 1)):
+            # "captured Badme" (the small model often calls a town an ORG)
+            out.append(PlaceMention(i, j, span.text, "SLOT", ent=ent_type, by_noun=False))
         i = i_next
     out.sort(key=lambda m: m.start)
     if gaz is not None:
@@ -490,7 +498,8 @@ def _link(doc: Any, verb: Any, m: PlaceMention) -> tuple[int, int] | None:
                 ok = (via_loc_prep and lemma not in TOPIC_VERBS) or tok.lower_ in PLACE_NOUNS or (
                     tok is place_root and lemma in LOC_OBJECT_VERBS and (
                         m.strong or (lemma in PLACE_OBJECT_VERBS and m.place is not None
-                                     and m.ent not in {"PERSON", "ORG"}))) or (
+                                     and (m.ent not in {"PERSON", "ORG"} or lemma in TERRITORY_VERBS))
+                        or (lemma in PLACE_OBJECT_VERBS and m.label == "SLOT"))) or (
                     tok is not place_root and lemma in PLACE_OBJECT_VERBS)
                 if not ok:
                     return None
