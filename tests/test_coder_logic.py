@@ -107,6 +107,10 @@ def test_hypothetical_and_conditional_not_coded(dyads):
     assert ("ESP", "ITA", "036") in got
 
 
+def test_without_is_negation(dyads):
+    assert dyads("Germany left the summit without meeting France.")[0] == set()
+
+
 def test_question_not_coded(dyads):
     assert dyads("Did Germany attack France?")[0] == set()
 

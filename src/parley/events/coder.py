@@ -674,6 +674,8 @@ class EventCoder:
             return ""
         if t.dep_ in {"acl", "xcomp", "ccomp", "relcl"} and h.pos_ == "NOUN" and h.lemma_.lower() in _PROPOSAL_NOUNS:
             return f"content of a {h.lemma_.lower()}"
+        if t.dep_ in {"pcomp", "pobj"} and h.dep_ == "prep" and h.lower_ == "without":
+            return "negated (without)"  # "left without speaking to reporters"
         if t.dep_ == "pcomp" and h.dep_ == "prep" and h.lower_ in {"of", "for", "with", "over"}:
             g = h.head
             gc = by_i.get(g.i)
