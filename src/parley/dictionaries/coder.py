@@ -67,6 +67,9 @@ class Clause:
 class Sentence:
     toks: list[Tok]
     clauses: list[Clause] = field(default_factory=list)
+    # noun phrases (Treebank ``NP``; not ``NP-TMP``): span -> spans of its coordinated NP members
+    # ("Eriador's death and injury toll" -> two members), or just itself
+    nps: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
 
     @property
     def words(self) -> list[str]:
@@ -109,8 +112,144 @@ def parse_tree(text: str) -> Any:
     return tree
 
 
-def from_treebank(parse: str) -> Sentence:
+@dataclass
+class CoderOptions:
+    """PETRARCH's coding options (``PETR_config.ini``; a validation file changes them with ``<Config>``).
+
+    * ``require_dyad`` — an event needs a coded source *and* target; when false, noun phrases without a
+      code still count as (null ``---``) actors, so "a senior official said on Saturday" gives
+      ``---GOV`` → ``---``. A verb with no noun phrase at all (``said today``) still codes nothing.
+    * ``new_actor_length`` — an uncoded noun phrase of at most this many words becomes an actor named by
+      its text (``"INJURY TOLL"``); 0 turns this off.
+    * ``comma_*`` — lengths (in words) of comma-delimited clauses removed before coding: initial clause
+      (``bmin``–``bmax``, off by default), terminal clause (``emin``–``emax``) and clauses between two
+      commas (``min``–``max``); a ``max`` of 0 turns that kind off. Commas inside a simple noun phrase
+      ("complete, full diplomatic ties") do not delimit clauses.
+    """
+    require_dyad: bool = True
+    new_actor_length: int = 0
+    comma_min: int = 2
+    comma_max: int = 8
+    comma_bmin: int = 0
+    comma_bmax: int = 0
+    comma_emin: int = 2
+    comma_emax: int = 8
+
+    def set(self, option: str, value: str) -> None:
+        """Apply one ``<Config option=... value=...>`` (unknown options are ignored, as PETRARCH does)."""
+        option = option.strip().lower()
+        if option == "require_dyad":
+            self.require_dyad = "false" not in value.lower()
+        elif option == "new_actor_length" or option.startswith("comma_"):
+            if hasattr(self, option):
+                try:
+                    setattr(self, option, int(value))
+                except ValueError:
+                    pass
+
+
+def _leaf_count(n: Any) -> int:
+    return sum(_leaf_count(k) if isinstance(k, list) else 1 for k in n[1:])
+
+
+def _is_simple_np(n: Any) -> bool:
+    return n[0] == "NP" and all(isinstance(k, list) and len(k) == 2 and isinstance(k[1], str) for k in n[1:])
+
+
+def _has_clause(n: Any) -> bool:
+    return any(isinstance(k, list) and (k[0] in {"S", "VP", "SBAR", "SINV", "SQ"} or _has_clause(k))
+               for k in n[1:])
+
+
+def _comma_free_np(n: Any) -> bool:
+    """Noun phrases whose commas are not clause delimiters: simple ones ("complete, full diplomatic ties")
+    and coordinations of noun phrases ("Mordor, the Shire, Fornost and Bree"), PETRARCH's compounds."""
+    if n[0] != "NP":
+        return False
+    if _is_simple_np(n):
+        return True
+    return any(isinstance(k, list) and k[0] == "CC" for k in n[1:]) and not _has_clause(n)
+
+
+def prune_commas(tree: Any, opts: CoderOptions) -> Any:
+    """Remove comma-delimited clauses from a parse tree (PETRARCH's comma-clause elimination).
+
+    Initial clause (start → first comma), terminal clause (last comma → final punctuation) and each clause
+    between two commas are removed when their word count (tokens starting with a letter) lies in the
+    configured range; the commas themselves stay. Constituents left empty disappear.
+    """
+    leaves: list[tuple[str, str, bool]] = []  # (tag, word, delimiting comma)
+
+    def walk(n: Any) -> None:
+        simple = _comma_free_np(n)
+        for k in n[1:]:
+            if isinstance(k, list):
+                if len(k) == 2 and isinstance(k[1], str):
+                    leaves.append((k[0], k[1], k[0] == "," and not simple))
+                else:
+                    walk(k)
+            else:
+                leaves.append((n[0], k, False))
+
+    walk(tree)
+    commas = [i for i, lf in enumerate(leaves) if lf[2]]
+    if not commas:
+        return tree
+    drop: set[int] = set()
+
+    def words(a: int, b: int) -> int:
+        return sum(1 for i in range(a, b) if i not in drop and leaves[i][1][:1].isalpha())
+
+    def delete(a: int, b: int) -> None:
+        drop.update(range(a, b))
+
+    if opts.comma_bmax:
+        n = words(0, commas[0])
+        if opts.comma_bmin <= n <= opts.comma_bmax:
+            delete(0, commas[0])
+    if opts.comma_emax:
+        end = len(leaves)
+        while end > 0 and not leaves[end - 1][1][:1].isalnum() and (end - 1) not in commas:
+            end -= 1  # the final punctuation stays
+        last = commas[-1]
+        n = words(last + 1, len(leaves))
+        if opts.comma_emin <= n <= opts.comma_emax:
+            delete(last + 1, end)
+    if opts.comma_max:
+        for a, b in zip(commas, commas[1:]):
+            n = words(a + 1, b)
+            if opts.comma_min <= n <= opts.comma_max:
+                delete(a + 1, b)
+    if not drop:
+        return tree
+    pos = 0
+
+    def rebuild(n: Any) -> Any:
+        nonlocal pos
+        out = [n[0]]
+        for k in n[1:]:
+            if isinstance(k, list):
+                if len(k) == 2 and isinstance(k[1], str):
+                    if pos not in drop:
+                        out.append(k)
+                    pos += 1
+                else:
+                    sub = rebuild(k)
+                    if sub is not None:
+                        out.append(sub)
+            else:
+                if pos not in drop:
+                    out.append(k)
+                pos += 1
+        return out if len(out) > 1 else None
+
+    return rebuild(tree) or tree
+
+
+def from_treebank(parse: str, opts: CoderOptions | None = None) -> Sentence:
     tree = parse_tree(parse)
+    if opts is not None:
+        tree = prune_commas(tree, opts)
     toks: list[Tok] = []
     spans: dict[int, tuple[int, int]] = {}
     parent: dict[int, Any] = {}
@@ -140,6 +279,14 @@ def from_treebank(parse: str) -> Sentence:
                 collect(k)
 
     collect(tree)
+    for n in nodes:
+        if n[0] == "NP":
+            kids = [k for k in n[1:] if isinstance(k, list)]
+            members = [spans[id(k)] for k in kids if k[0] == "NP"]
+            if any(k[0] == "CC" for k in kids) and len(members) >= 2:
+                sent.nps[spans[id(n)]] = members
+            else:
+                sent.nps[spans[id(n)]] = [spans[id(n)]]
     for n in nodes:
         if n[0] != "VP":
             continue
@@ -558,8 +705,28 @@ class PetrarchCoder:
                 if tuple(words[i:i + n]) == phrase:
                     raise DiscardError("storydiscard" if story else "sentencediscard", " ".join(phrase))
 
-    def code(self, s: Sentence, day: date | None) -> list[tuple[str, str, str, str]]:
+    @staticmethod
+    def _np_at(s: Sentence, lo: int, hi: int) -> tuple[int, int] | None:
+        """The outermost noun phrase starting first in [lo, hi)."""
+        cands = [sp for sp in s.nps if lo <= sp[0] < hi and sp[1] <= hi]
+        return min(cands, key=lambda sp: (sp[0], -sp[1])) if cands else None
+
+    @staticmethod
+    def _new_actors(s: Sentence, span: tuple[int, int], hits: list[ActorHit], limit: int) -> list[str]:
+        """PETRARCH's new actors: uncoded members of a noun phrase, named by their text (≤ limit words)."""
+        out = []
+        for a, b in s.nps.get(span, [span]):
+            if any(a <= h.start < b and h.codes for h in hits):
+                continue
+            words = [t.word for t in s.toks[a:b] if t.tag not in {"POS", ",", ".", ":", "``", "''"}]
+            if words and len(words) <= limit:
+                out.append('"' + " ".join(words) + '"')
+        return out
+
+    def code(self, s: Sentence, day: date | None, opts: CoderOptions | None = None
+             ) -> list[tuple[str, str, str, str]]:
         """Events (source, target, code, rule) of one sentence."""
+        opts = opts or CoderOptions()
         self.discard(s)
         words = s.words
         hits = self.actor_hits(s, day)
@@ -624,6 +791,18 @@ class PetrarchCoder:
                     tgt_hits, src_hits = src_hits, self.compound(s, hits, by[0], c.upper[1])
             sources = [x for h in src_hits for x in self.codes_of(h)]
             targets = [x for h in tgt_hits for x in self.codes_of(h)]
+            if "$" not in marks and "%" not in marks and c.subject is not None and c.subject in s.nps:
+                if opts.new_actor_length:
+                    sources += self._new_actors(s, c.subject, hits, opts.new_actor_length)
+                if not sources and not opts.require_dyad:
+                    sources = ["---"]  # an uncoded subject noun phrase: the null actor
+            if not targets and "+" not in marks:
+                np = self._np_at(s, vend, c.upper[1])
+                if np is not None:
+                    if opts.new_actor_length:
+                        targets = self._new_actors(s, np, hits, opts.new_actor_length)
+                    if not targets and not opts.require_dyad:
+                        targets = ["---"]
             if "%" in marks and len(sources) > 1:  # "A and B agree": each with the other
                 for a in sources:
                     for b in sources:

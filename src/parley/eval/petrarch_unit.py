@@ -9,14 +9,14 @@ dedicated pattern coder :mod:`parley.dictionaries.coder`.
 Structure per sentence comes from the record's Treebank parse, PETRARCH's own input (``parse=treebank``,
 the default), or from parley's spaCy parse of the text (``PARLEY_PETRARCH_PARSE=spacy``, also reported as
 ``spacy_pass_rate`` when the pipeline is available). A record passes when the set of coded events equals
-the expected set exactly (codes written as text in the records — PETRARCH-2's uncoded actors — count as
-the null actor ``---``), when nothing is coded for a "no event" record, and when the expected error
+the expected set exactly, when nothing is coded for a "no event" record, and when the expected error
 (discard, unreadable parse) is raised for an "error" record. Results are printed per category.
 
-``null_dyad_records`` counts records that expect events without a target (PETRARCH-2 run with
-``require_dyad = false``) or with uncoded ``###`` actors; structurally identical records elsewhere in the
-suite expect those events *not* to be coded, so ``pass_rate_dyadic_records`` reports the pass rate
-over the remaining records as well.
+The ``<Config>`` elements between records are honoured as PETRARCH's validation mode does: they switch
+``require_dyad`` (events with a null ``---`` actor), ``new_actor_length`` (uncoded noun phrases named by
+their text, compared literally) and the ``comma_*`` clause lengths for the records that follow (see
+:class:`parley.dictionaries.coder.CoderOptions`). ``null_dyad_records`` counts records that expect an event
+with a null or ``###`` actor; ``pass_rate_dyadic_records`` is the pass rate over the others.
 """
 from __future__ import annotations
 
@@ -37,15 +37,28 @@ def _norm_code(code: str | None) -> str:
     if code is None:
         return "---"
     code = code.strip()
-    if not code or code.startswith('"') or code in {"None", "---"}:
+    if not code or code in {"None", "---"}:
         return "---"
+    if code.startswith('"'):  # a new actor named by its text (option new_actor_length)
+        return '"' + " ".join(code.strip('"').upper().split()) + '"'
     return code.upper()
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
+    """Records in file order; each carries the coder options in force (``<Config>`` elements between
+    records change PETRARCH's options — require_dyad, new_actor_length, comma_* — from there on)."""
+    from ..dictionaries.coder import CoderOptions
+
     root = ET.parse(path).getroot()
     out = []
-    for s in root.iter("Sentence"):
+    opts = CoderOptions()
+    for s in root.iter():
+        if s.tag == "Config":
+            if s.get("option") is not None:
+                opts.set(s.get("option") or "", s.get("value") or "")
+            continue
+        if s.tag != "Sentence":
+            continue
         expected = []
         no_events = False
         error = None
@@ -59,7 +72,8 @@ def read_records(path: Path) -> list[dict[str, Any]]:
                                  (ec.get("eventcode") or "").strip()))
         out.append({"id": s.get("id"), "category": _category(s.get("category") or ""), "date": s.get("date"),
                     "text": " ".join((s.findtext("Text") or "").split()), "parse": s.findtext("Parse") or "",
-                    "expected": expected, "no_events": no_events, "error": error})
+                    "expected": expected, "no_events": no_events, "error": error,
+                    "options": CoderOptions(**vars(opts))})
     return out
 
 
@@ -103,8 +117,8 @@ def evaluate(ctx: EvalContext) -> dict[str, Any]:
             else:
                 if not r["parse"].strip():
                     raise ParseError("no parse")
-                sent = from_treebank(r["parse"])
-            events = {(a, b, c) for a, b, c, _rule in coder.code(sent, _day(r["date"]))}
+                sent = from_treebank(r["parse"], r["options"])
+            events = {(a, b, c) for a, b, c, _rule in coder.code(sent, _day(r["date"]), r["options"])}
         except DiscardError as exc:
             got_error = exc.kind
         except ParseError:
@@ -127,9 +141,6 @@ def evaluate(ctx: EvalContext) -> dict[str, Any]:
             errors.append(line)
             if ctx.verbose:
                 ctx.log(line)
-    # Records whose expectations need PETRARCH-2's require_dyad=false output (events with no target,
-    # uncoded text actors, '###'): other records of the same structure expect the opposite (compare
-    # DATE-16 with DATE-18, COMMA-10 with DEMO-01), so no one consistent coder passes both groups.
     nodyad = [r for r in records if any(t == "---" or s_ in {"###"} for s_, t, _ in r["expected"])]
     nodyad_ids = {r["id"] for r in nodyad}
     rest = [r for r in records if r["id"] not in nodyad_ids]
