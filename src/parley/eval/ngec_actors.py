@@ -10,6 +10,8 @@ are rewritten into checks with :mod:`ast` (no assert is skipped silently).
 Each check is scored in one group: ``country`` (``code['country']``, ``cc``), ``sector``
 (``code['code_1']``), ``sector2`` (``code['code_2']``), ``wiki`` (Wikipedia page titles: we have no
 Wikipedia, these count as failures unless the expectation is empty) and ``other``.
+Sector codes are compared in PLOVER's convention (medical MED, media JRN; parley's tables use CAMEO's HLH
+and MED), a fixed code-for-code mapping applied to every answer except organisations' own codes.
 "Today" means the reference date ``TODAY`` (the suite was written in 2022). Records whose call
 names a variable that exists only inside a loop the derivation split off (``ag.short_text_to_agent(cop)``)
 cannot be evaluated by any resolver: they are counted as ``unevaluable_tests``, not as failures.
@@ -49,9 +51,10 @@ class Adapter:
         res = self.r.resolve_text(str(text), day, context=str(context or ""))
         if not res.code and not res.country:
             return None
-        return {"country": res.country if res.country not in {"IGO", "NGO", "MNC"} else _org_country(res),
-                "code_1": res.code_1 or (res.country if res.country in {"IGO", "NGO", "MNC"} else ""),
-                "code_2": res.code_2, "wiki": "", "actor_wiki_job": "", "pattern": res.pattern,
+        org = res.country in {"IGO", "NGO", "MNC"}
+        return {"country": res.country if not org else _org_country(res),
+                "code_1": _plover_sector(res.code_1, org) or (res.country if org else ""),
+                "code_2": _plover_sector(res.code_2, org), "wiki": "", "actor_wiki_job": "", "pattern": res.pattern,
                 "description": res.entry}
 
     def short_text_to_agent(self, text: Any, *_: Any, **__: Any) -> dict[str, str] | None:
@@ -61,7 +64,9 @@ class Adapter:
         from ..actors.kb import _singulars
 
         last = res.pattern.split("+")[-1].lower() if res.pattern else ""
-        return {"country": res.country, "code_1": res.code_1, "code_2": res.code_2,
+        org = res.country in {"IGO", "NGO", "MNC"}
+        return {"country": res.country, "code_1": _plover_sector(res.code_1, org),
+                "code_2": _plover_sector(res.code_2, org),
                 "pattern": (_singulars(last) or [last])[0] if last else ""}
 
     def search_nat(self, text: Any, *_: Any, **__: Any) -> tuple[str, str]:
@@ -95,6 +100,16 @@ class Adapter:
 _UN_SYSTEM = ("IGOUNO", "IGOWHO", "IGOICJ", "IGOFAO", "IGOUNHCR", "IGOUNICEF", "IGOUNESCO", "IGOILO", "IGOIAEA",
               "IGOWFP", "IGOUNDP", "IGOUNRWA", "IGOWMO", "IGOITU", "IGOUPU", "IGOICAO", "IGOIMO", "IGOWIPO",
               "IGOIFAD", "IGOUNIDO", "IGOOCHA", "IGOUNFPA", "IGOUNEP", "IGOOHCHR")
+
+
+# PLOVER's agent sectors (NGEC's agents dictionary) differ from CAMEO's in two codes: medical people and
+# services are MED (CAMEO: HLH) and journalists and media are JRN (CAMEO: MED). International
+# organisations keep CAMEO's specialisation codes (the WHO is HLH in both).
+_PLOVER_SECTORS = {"HLH": "MED", "MED": "JRN"}
+
+
+def _plover_sector(code: str, org: bool) -> str:
+    return code if org else _PLOVER_SECTORS.get(code, code)
 
 
 def _org_country(res: Any) -> str:
