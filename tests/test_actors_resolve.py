@@ -241,9 +241,12 @@ def test_titled_unknown_person_takes_the_articles_only_country(code_text):
 def test_foreign_institution_names_and_nested_organisations(tmp_path):
     kb = KnowledgeBase.load(extra=[_write_kb(
         tmp_path / "kb", agents="ELI\tformer spy agency official\n",
-        orgs="ZZZMIL\tZZZ\tMIL\tWar Office\nZZZSPY\tZZZ\tSPY\tspy agency\nQQQREB\tQQQ\tREB\tBlue Brigade\n")])
+        orgs="ZZZMIL\tZZZ\tMIL\tWar Office\nZZZSPY\tZZZ\tSPY\tspy agency\nQQQREB\tQQQ\tREB\tBlue Brigade\n"
+             "ZZZNAV\tZZZ\tMIL\tHome Fleet\n")])
     r = ActorResolver(kb)
-    assert r.resolve_text("Chile's War Office").code == "CHLMIL"  # a generic institution name: Chile's
+    # a generic institution name is Chile's; an office or ministry is government first (GOVMIL)
+    assert r.resolve_text("Chile's War Office").code == "CHLGOVMIL"
+    assert r.resolve_text("Chile's Home Fleet").code == "CHLMIL"  # a fleet is not a government office
     assert r.resolve_text("Iran's Blue Brigade").code == "QQQREB"  # a named group keeps its own country
     got = r.resolve_text("a former spy agency official")
     assert (got.country, got.code_1) == ("ZZZ", "ELI")

@@ -42,6 +42,7 @@ _NOT_TYPOS = frozenset({"americas", "grenadines"})  # real words one letter away
 _INSTITUTION_HEADS = frozenset({"department", "ministry", "court", "council", "parliament", "army", "navy",
                                 "police", "agency", "service", "office", "commission", "guard", "forces",
                                 "fleet", "senate", "congress", "assembly", "cabinet", "bank", "force"})
+_GOVERNMENT_HEADS = frozenset({"department", "ministry", "office", "cabinet"})
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -327,6 +328,9 @@ class ActorResolver:
                 surfaces[pieces.index(org)].split()[-1].lower() in _INSTITUTION_HEADS:
             # "Chile's Defense Department": another country's office name used generically for this one
             sector = org.sector or (agent.sector if agent is not None else None)
+            head = surfaces[pieces.index(org)].split()[-1].lower()
+            if head in _GOVERNMENT_HEADS and sector and not sector.startswith("GOV"):
+                sector = "GOV" + sector  # a department or ministry is government first (defence: GOVMIL)
             return nation.country + (sector or ""), nation.country, sector, "country"
         if org is not None:
             code = org.code or ""
