@@ -240,6 +240,10 @@ EXACT = [
     ("The United States suspended military aid to Egypt.", "1622"),
     ("North Korea test-fired a ballistic missile on Sunday.", "150"),
     ("Egypt declared a unilateral cease-fire.", "0871"),
+    # past forms that the small English model lemmatizes oddly (waged -> wag, raped -> rap)
+    ("Russia waged war on Ukraine.", "190"),
+    ("Sudanese troops raped dozens of women.", "1821"),
+    ("Japan hoped for progress in the talks.", "013"),
 ]
 
 
