@@ -77,6 +77,8 @@ def code(
         if out is not None:
             raise OptionsError("--resume continues a run into its store; export events from the store instead of --out")
         checkpoint = Checkpoint.open(_runs_root(db), resume)
+        if inputs and [str(i) for i in inputs] != checkpoint.inputs:
+            raise OptionsError(f"run {resume} coded {checkpoint.inputs}; resume it without inputs or with the same ones")
         inputs = inputs or checkpoint.inputs
         opts = opts.with_overrides(partition_size=checkpoint.partition_size)
     inputs = [str(i) for i in (inputs or [])]
