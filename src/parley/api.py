@@ -79,6 +79,8 @@ def code(
         checkpoint = Checkpoint.open(_runs_root(db), resume)
         if inputs and [str(i) for i in inputs] != checkpoint.inputs:
             raise OptionsError(f"run {resume} coded {checkpoint.inputs}; resume it without inputs or with the same ones")
+        if "-" in checkpoint.inputs:
+            raise OptionsError(f"run {resume} read standard input, which cannot be read again; code the rest anew")
         inputs = inputs or checkpoint.inputs
         opts = opts.with_overrides(partition_size=checkpoint.partition_size)
     inputs = [str(i) for i in (inputs or [])]
