@@ -1189,11 +1189,12 @@ def _content_clause(t: Any) -> bool:
 
 
 def _same_actor(a: Actor, b: Actor) -> bool:
-    """One actor on both sides: the same code, or a country and its own unspecified part."""
+    """One actor on both sides: the same code (a country as a whole against itself); a government acting on
+    its own country ("Croatia investigates Croatian extremists") is a domestic event, kept."""
     if a.code == b.code:
         return True
     if a.country and a.country == b.country and a.country not in {"IGO", "NGO"}:
-        return not a.sector or not b.sector
+        return not a.sector and not b.sector
     return False
 
 
