@@ -176,6 +176,46 @@ def test_pattern_coder_on_treebank_parses():
     assert exc.value.kind == "storydiscard"
 
 
+TREE_SAID = ("(ROOT (S (S (NP (NNP Valoria)) (VP (VBD met) (PP (IN with) (NP (NNP Kestrel))))) (, ,) "
+             "(NP (DT an) (JJ unnamed) (NN official)) (VP (VBD said) (PP (IN on) (NP (NNP Friday)))) (. .)))")
+TREE_SAID_TODAY = ("(ROOT (S (S (NP (NNP Valoria)) (VP (VBD met) (PP (IN with) (NP (NNP Kestrel))))) (, ,) "
+                   "(NP (DT an) (NN official)) (VP (VBD said) (NP-TMP (NN today))) (. .)))")
+TREE_NEW_ACTOR = ("(ROOT (S (NP (NP (DT The) (NNP Ministry)) (PP (IN of) (NP (NNP Magic)))) "
+                  "(VP (VBD met) (PP (IN with) (NP (NNP Kestrel)))) (. .)))")
+
+
+def test_coder_options_require_dyad_commas_and_new_actors():
+    from parley.dictionaries.coder import CoderOptions, prune_commas, parse_tree
+
+    d = _dicts()
+    read_agents("OFFICIAL [~GOV]\n", "g2.txt", d, strict=True)
+    read_verbs("--- SAID [023] ---\nSAID\n", "v2.txt", d, strict=True)
+    c = PetrarchCoder(d)
+    day = date(2007, 1, 1)
+
+    def events(tree: str, **kw: object) -> set[tuple[str, str, str]]:
+        opts = CoderOptions(**kw)  # type: ignore[arg-type]
+        return {e[:3] for e in c.code(from_treebank(tree, opts), day, opts)}
+
+    meet = ("VAL", "KES", "042")
+    assert events(TREE_SAID) == {meet}  # an event needs a coded source and target
+    # without require_dyad a noun phrase with no code is the null actor; the agent still gives the sector
+    assert events(TREE_SAID, require_dyad=False, comma_emax=0) == {meet, ("---GOV", "---", "023")}
+    # ... but a terminal comma clause of 2-8 words is removed first (PETRARCH's defaults)
+    assert events(TREE_SAID, require_dyad=False) == {meet}
+    assert "OFFICIAL" not in " ".join(str(x) for x in prune_commas(parse_tree(TREE_SAID), CoderOptions()))
+    # and a verb with no noun phrase after it ("said today": NP-TMP) has no target at all
+    assert events(TREE_SAID_TODAY, require_dyad=False, comma_emax=0) == {meet}
+    # new actors: an uncoded noun phrase of at most new_actor_length words, named by its text
+    assert events(TREE_NEW_ACTOR, new_actor_length=4) == {('"THE MINISTRY OF MAGIC"', "KES", "042")}
+    assert events(TREE_NEW_ACTOR, new_actor_length=3) == set()
+    o = CoderOptions()
+    o.set("require_dyad", "FALSE")
+    o.set("comma_emax", "0")
+    o.set("new_actor_length", "x")  # not a number: ignored
+    assert (o.require_dyad, o.comma_emax, o.new_actor_length) == (False, 0, 0)
+
+
 def test_bad_parse_is_an_error():
     from parley.dictionaries.coder import ParseError
 
@@ -229,7 +269,7 @@ def test_petrarch_unit_suite_floor_and_categories(shared_dir: Path):
 
     m = evaluate(EvalContext(shared=shared_dir, dictionaries=shared_dir / "gold" / "petrarch_unit_tests"))
     assert m["records"] == 284
-    assert m["pass_rate"] >= 0.90, m
+    assert m["pass_rate"] >= 0.95, m
     assert m["pass_rate_dyadic_records"] >= 0.95, m
     for c in CATEGORIES:
         assert f"{c}_passed" in m

@@ -510,6 +510,8 @@ class PetrarchCoder:
     # -- compounds ---------------------------------------------------------------------------------------
     @staticmethod
     def _coordinated(s: Sentence, left: ActorHit, right: ActorHit) -> bool:
+        if s.nps and not any(a <= left.start and right.end <= b for a, b in s.nps):
+            return False  # with a parse, coordinated actors share one noun phrase ("A, B and C")
         gap = s.toks[left.end:right.start]
         words = [t.word for t in gap]
         return bool(gap) and any(w in {",", "AND", "NOR", "OR"} for w in words) and len(gap) <= 5 and \
