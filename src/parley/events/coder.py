@@ -70,7 +70,7 @@ _TARGET_PREPS = ("to", "with", "against", "on", "at", "toward", "towards", "into
                  "among")
 _REL_PRON = {"that", "which", "who", "whom", "whose"}
 _DESCEND_DEPS = {"prep", "pobj", "pcomp", "conj", "appos", "dobj", "poss", "compound", "nmod"}
-_DESCEND_PREPS = {"of", "in", "from", "for", "on", "against"}
+_DESCEND_PREPS = {"of", "in", "from", "for", "on", "against", "to"}
 _PRONOUNS = {"he", "she", "it", "they", "we", "i"}
 _PERSON_PRON = {"he", "she"}
 _SPEECH = {"say", "tell", "state", "announce", "declare", "add", "claim", "insist", "report", "note", "stress",
@@ -906,7 +906,10 @@ class EventCoder:
             if got:
                 return got
         if c.target_tok is not None:
-            return self.actors_at(c.target_tok, idx, deep=True)
+            got = self.actors_at(c.target_tok, idx, deep=True)
+            if got or c.target_tok.pos_ in {"PROPN", "PRON"}:
+                return got
+            # the marked argument names no actor ("embargoes on pharmaceutical sales to Iran"): search on
         if reciprocal:  # "X and Y held talks on Syria": only a direct partner breaks the reciprocity
             return self._default_targets(v, idx, preps=("with", "to", "against"), deep=False)
         got = self._default_targets(v, idx)
