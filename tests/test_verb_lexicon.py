@@ -273,6 +273,9 @@ def test_sentence_codes_to_exact_code(code_text, sentence: str, code: str) -> No
     "Canada mobilized two billion dollars for climate projects.",
     "Mexico equipped its hospitals with new ventilators.",
     "Spain targets growth of two percent next year.",
+    "Brazil charged higher fees for visas.",
+    "Chile opened a new port.",
+    "Turkey raised interest rates.",
 ])
 def test_common_verbs_alone_code_nothing(code_text, sentence: str) -> None:
     art = code_text(sentence, date="2024-03-06")
