@@ -382,6 +382,13 @@ class PetrarchCoder:
                 words = tuple(ph.split())
                 if words:
                     self.actor_index.setdefault(words[0], []).append((words, rec))
+        # spaced phrases ("ITHILEN TELEVISION"): other words of the same noun phrase may come between
+        self.loose_index: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
+        for rec in d.actors:
+            for ph in getattr(rec, "loose", ()):
+                words = tuple(ph.split())
+                if len(words) > 1:
+                    self.loose_index.setdefault(words[0], []).append((words, rec))
         self.agent_index: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
         for a in d.agents:
             for ph in [a.phrase] + a.plurals:
@@ -407,6 +414,28 @@ class PetrarchCoder:
                 return n, rec
         return None
 
+    def _loose_at(self, s: Sentence, i: int) -> tuple[int, Any] | None:
+        """A spaced actor phrase starting at ``i`` whose words all lie, in order, in the smallest noun
+        phrase around ``i`` ("Ithilen state-run television" for ITHILEN TELEVISION); needs a parse."""
+        cands = self.loose_index.get(s.toks[i].word)
+        if not cands or not s.nps:
+            return None
+        spans = [sp for sp in s.nps if sp[0] <= i < sp[1]]
+        if not spans:
+            return None
+        end = min(spans, key=lambda sp: sp[1] - sp[0])[1]
+        for phrase, rec in cands:
+            k = i + 1
+            for w in phrase[1:]:
+                while k < end and s.toks[k].word != w:
+                    k += 1
+                if k >= end:
+                    break
+                k += 1
+            else:
+                return k - i, rec
+        return None
+
     def actor_hits(self, s: Sentence, day: date | None) -> list[ActorHit]:
         words = s.words
         hits: list[ActorHit] = []
@@ -414,6 +443,9 @@ class PetrarchCoder:
         while i < len(words):
             a = self._match_at(words, i, self.actor_index)
             g = self._match_at(words, i, self.agent_index)
+            loose = self._loose_at(s, i)
+            if loose and (not a or loose[0] > a[0]):
+                a = loose
             if a and (not g or a[0] >= g[0]):
                 codes = a[1].codes_at(day)
                 hits.append(ActorHit(i, i + a[0], codes))
@@ -463,7 +495,8 @@ class PetrarchCoder:
                     continue
                 # "Danish media and government": a second agent shares the phrase's country
                 if [t.word for t in gap] == ["AND"] and not hits[j].codes and hits[j].agent and \
-                        any(x.codes for x in group) and j + 1 <= len(hits):
+                        any(x.codes for x in group) and j + 1 <= len(hits) and \
+                        not self._separate_members(s, group[-1], hits[j]):
                     out.append(self._merge(group, distribute))
                     shared = self._merge(group[:-1] if len(group) > 1 else group)
                     group = [ActorHit(hits[j].start, hits[j].start, shared.codes,
@@ -479,6 +512,19 @@ class PetrarchCoder:
             out.append(merged)
             i = j
         return out
+
+    @staticmethod
+    def _separate_members(s: Sentence, left: ActorHit, right: ActorHit) -> bool:
+        """Both in one coordination of noun phrases, in different members: "(the Danish media) and
+        (government)" shares nothing, unlike the flat "Danish media and government"."""
+        for members in s.nps.values():
+            if len(members) < 2:
+                continue
+            a = next((k for k, (x, y) in enumerate(members) if x <= left.start and left.end <= y), None)
+            b = next((k for k, (x, y) in enumerate(members) if x <= right.start and right.end <= y), None)
+            if a is not None and b is not None and a != b:
+                return True
+        return False
 
     @staticmethod
     def _merge(group: list[ActorHit], distribute: bool = False) -> ActorHit:

@@ -62,6 +62,9 @@ class ActorRecord:
     phrases: list[str]  # normalised: upper case, words joined by single spaces
     codes: list[list[DatedCode]]  # one list per bracket; ``[A/B]`` gives several codes in one bracket
     where: str  # file:line
+    # phrases written with spaces between words (``ITHILEN TELEVISION``, not ``ITHILEN_TELEVISION``):
+    # TABARI/PETRARCH let other words of the same noun phrase come between them
+    loose: set[str] = field(default_factory=set)
 
     def codes_at(self, day: date | None) -> list[str]:
         """The codes that apply on ``day``: the first dated bracket that holds, else the undated ones."""
@@ -236,6 +239,11 @@ class _Reader:
 
 
 # --------------------------------------------------------------------------------------------- actors
+def _loose(raw: str) -> bool:
+    """A phrase with a space between two of its words (``_`` joins words that must be adjacent)."""
+    return len(raw.strip().split()) > 1
+
+
 def read_actors(text: str, path: str, d: PetrarchDictionaries, strict: bool = False) -> None:
     r = _Reader(d, path, strict)
     current: ActorRecord | None = None
@@ -266,6 +274,8 @@ def read_actors(text: str, path: str, d: PetrarchDictionaries, strict: bool = Fa
             phrase = norm_phrase(head[1:])
             if phrase:
                 current.phrases.append(phrase)
+                if _loose(head[1:]):
+                    current.loose.add(phrase)
         elif head:
             phrase = norm_phrase(head)
             if current is not None and not current.codes:
@@ -273,6 +283,8 @@ def read_actors(text: str, path: str, d: PetrarchDictionaries, strict: bool = Fa
             else:
                 flush()
                 current = ActorRecord(phrases=[phrase], codes=[], where=where)
+            if _loose(head):
+                current.loose.add(phrase)
         elif not brackets:
             continue
         elif current is None:
