@@ -376,6 +376,7 @@ class PetrarchCoder:
     def __init__(self, d: PetrarchDictionaries):
         self.d = d
         self._toks: list[Tok] = []
+        self._nps: list[tuple[int, int]] = []
         self.actor_index: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
         for rec in d.actors:
             for ph in rec.phrases:
@@ -704,7 +705,17 @@ class PetrarchCoder:
             start = i
             while 0 <= i < len(toks) and toks[i].tag.startswith("NN"):
                 i += 1
-            return i if i > start else pos + 1
+            if i > start:
+                return i
+            # no phrase right here ("TABASKI ^ $" over "Tabaski with Eriador ... at Cirith Ungol"): with a
+            # parse, the next noun phrase is skipped, words before it included
+            starts = [sp[0] for sp in self._nps if sp[0] > pos] + [h.start for h in hits if h.start > pos]
+            if starts:
+                j = min(starts)
+                h = next((h for h in hits if h.start == j), None)
+                inner = min((sp for sp in self._nps if sp[0] == j), key=lambda sp: sp[1], default=None)
+                return max(h.end if h is not None else 0, inner[1] if inner is not None else 0)
+            return pos + 1
         h = next((h for h in hits if h.end - 1 == i), None)
         if h is not None:
             i = h.start - 1
@@ -722,6 +733,7 @@ class PetrarchCoder:
                      ) -> tuple[str, dict[str, int], str]:
         words = s.words
         self._toks = s.toks
+        self._nps = list(s.nps)
         best: tuple[float, int, VerbPattern | None, dict[str, int]] = (-1.0, 0, None, {})
         upper_words = words[: c.upper[1]]
         for order, p in enumerate(self.patterns.get(form.verb, [])):
