@@ -320,6 +320,9 @@ def _tree_subject(vp: Any, parent: dict[int, Any], spans: dict[int, tuple[int, i
             gp = parent.get(id(par))
             if par[0] == "SBAR" and gp is not None and gp[0] == "NP":
                 return spans[id(gp)], spans[id(gp)][0]
+            if par[0] == "SBAR" and gp is not None and gp[0] in {"S", "VP"}:
+                cur = par  # a subjectless subordinate clause ("inching nearer to accord"): the matrix subject
+                continue
             break
         cur = par
     return None, spans[id(vp)][0]
