@@ -808,6 +808,10 @@ class PetrarchCoder:
             code, marks, rule = self.best_pattern(s, c, form, hits, vend)
             if code in {"---", ""}:
                 continue
+            # a verb whose pattern (or own code) matched takes its whole phrase, event or not: PETRARCH
+            # resumes the search for verbs after the end of that verb phrase ("he said government
+            # proposed ...": PROPOSE is not coded)
+            consumed.append((vend, c.upper[1]))
             # sources
             if "$" in marks:
                 src_hits = self.compound(s, hits, self.compound_start(s, hits, marks["$"]), len(words))
@@ -877,7 +881,6 @@ class PetrarchCoder:
             if not targets:
                 continue  # PETRARCH's require_dyad: an event needs a target
             main, _, reverse = code.partition(":")
-            consumed.append((vend, c.upper[1]))
             for a in sources:
                 for b in targets:
                     if a == b:
