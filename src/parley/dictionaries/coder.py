@@ -315,6 +315,13 @@ def _tree_subject(vp: Any, parent: dict[int, Any], spans: dict[int, tuple[int, i
             nps = [k for k in kids[:idx] if k[0] == "NP"]
             if nps:
                 return spans[id(nps[-1])], spans[id(par)][0]
+        if par[0] == "NP":
+            # a reduced relative ("a Pakistani woman believed linked to ..."): the noun it modifies
+            kids = [k for k in par[1:] if isinstance(k, list)]
+            idx = next(i for i, k in enumerate(kids) if k is cur)
+            nps = [k for k in kids[:idx] if k[0] == "NP"]
+            if nps:
+                return spans[id(nps[-1])], spans[id(nps[-1])][0]
         if par[0] in {"SBAR", "ROOT"}:
             # a relative clause: the NP the SBAR modifies
             gp = parent.get(id(par))
