@@ -223,3 +223,7 @@ def test_rejected_proposal_is_coded_through_its_content(dyads):
     got, art = dyads("Iran rejected a French offer to meet.")
     assert got == {("IRN", "FRA", "125")}
     assert all("refused content" in e.rule for e in art.events)
+
+
+def test_possessive_subject_in_report_is_the_speaker(dyads):
+    assert dyads("Kenya said its troops had attacked Somalia.")[0] == {("KEN", "SOM", "190")}

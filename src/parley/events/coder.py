@@ -29,7 +29,10 @@ Per sentence:
    for ``xcomp``/``conj``/``advcl`` predicates; the modified noun for relative clauses). A subject
    that names no actor but is a document or body ("a resolution whose sponsors include X",
    "a draft proposed by X") takes the actors of that relative clause or ``by`` phrase; otherwise
-   the first actor inside the subject phrase ("doctors from two American aid groups"). A pronoun
+   the first actor inside the subject phrase ("doctors from two American aid groups"). A possessed
+   subject in a report ("X said its troops ...") is the speaker. An agentless passive of investigation
+   or coercion takes the state where it happened ("was arrested in Lebanon", flag ``locative source``).
+   A nominal event after a light verb takes the verb's modality ("would allow the return of ..."). A pronoun
    subject in the complement of a speech verb ("Syria says it will ...") is the speaker.
    **Carry-over** (option ``carry_over``): "he"/"she" resolve to the one person named in the nearest
    earlier sentence that names people; "both leaders", "the two sides/countries/presidents" to the
@@ -526,6 +529,10 @@ class EventCoder:
                 continue
             neg = self._negated(v)
             aux = self._aux(v)
+            if v.pos_ in {"NOUN", "PROPN"} and v.dep_ in _LIGHT_DEPS and v.head.pos_ in {"VERB", "AUX"}:
+                # "would allow the return of ...", "did not hold talks": the light verb's modality
+                aux = aux | self._aux(v.head)
+                neg = neg or self._negated(v.head)
             gov, frame = self._governor(v)
             if (frame is not None and gov is not None and gov.pos_ == "NOUN" and gov.head.i in by_i
                     and by_i[gov.head.i].pattern.code[:2] in {"11", "12", "16"}):
@@ -795,6 +802,9 @@ class EventCoder:
     def _pronoun_referent(self, subj: Any, c: Clause, by_i: dict[int, Clause], idx: dict[int, Mention],
                           memory: "_Memory") -> tuple[list[tuple[Mention, Actor]], str]:
         low = subj.lower_
+        if subj.pos_ in {"NOUN", "PROPN"} and any(ch.dep_ == "poss" and ch.lower_ in {"their", "its", "his", "her", "our"}
+                                                  for ch in subj.children):
+            low = "it"  # "Bosnian Serbs said their forces had completed ...": the speaker's forces
         if low in _PRONOUNS:
             spk = self._speech_head(c.pred if c.governor is None else c.governor, by_i)
             if spk is None and c.governor is not None:
@@ -825,7 +835,15 @@ class EventCoder:
         if c.source_tok is not None:
             subj, passive = c.source_tok, False
         elif v.pos_ in {"NOUN", "PROPN"}:
-            return self._nominal_sources(v, idx, memory), None, flags
+            got = self._nominal_sources(v, idx, memory)
+            if not got and v.dep_ in _LIGHT_DEPS and v.head.pos_ in {"VERB", "AUX"}:
+                lsubj, lpass = self.subject_of(v.head)
+                if lsubj is not None and not lpass:  # "Iraq said it would allow the return of ...": Iraq
+                    got, how = self._pronoun_referent(lsubj, Clause(pred=v.head, pattern=c.pattern, code=c.code,
+                                                                    rule=c.rule), by_i, idx, memory)
+                    if how:
+                        flags.append(how)
+            return got, None, flags
         else:
             subj, passive = self.subject_of(v)
         if subj is None:
@@ -837,6 +855,16 @@ class EventCoder:
                 if ch.dep_ == "agent":
                     agent_tok = self._pobj(ch)
             if agent_tok is None:
+                if c.code[:2] in {"09", "17"}:
+                    # "X was arrested in Lebanon", "put under investigation in Italy": the state where it happened
+                    for p in self._prep_children(v):
+                        if p.lower_ == "in":
+                            pobj = self._pobj(p)
+                            got = [(m, a) for m, a in (self.actors_at(pobj, idx) if pobj is not None else [])
+                                   if m.kind in {"country", "metonym"}]
+                            if got:
+                                flags.append("locative source")
+                                return got, subj, flags
                 return [], None, flags
             sources = self.actors_at(agent_tok, idx)
             passive_target = subj
