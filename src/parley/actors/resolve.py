@@ -482,6 +482,25 @@ class ActorResolver:
         return article
 
     # -- bare strings ----------------------------------------------------------------------------------
+    def _place_before_piece(self, text: str, start: int, end: int, covered: list[tuple[int, int]]) -> str | None:
+        """A place name modifying a matched phrase: "Kano State government", "Madras High Court", "Santa
+        Marta Self Defense Forces". The capitalised run is cut where a matched piece starts, and its
+        leading words (longest first) are looked up, only when a matched piece follows right after."""
+        stop = min([a for a, _b in covered if start < a <= end] + [end])
+        if not any(a == stop or (a > stop and not text[stop:a].strip()) for a, _b in covered):
+            return None
+        words = text[start:stop].split()
+        for n in range(len(words), 0, -1):
+            name = " ".join(words[:n])
+            if n == len(words) and stop == end:
+                continue  # the whole run was looked up already
+            if name in self._surnames():
+                return None
+            iso = self.place_country(name)
+            if iso:
+                return iso
+        return None
+
     def resolve_text(self, text: str, day: date | None = None, context: str = "") -> Resolution:
         """Resolve an actor string ("Armenian Prime Minister Nikol Pashinyan") on ``day``.
 
@@ -550,6 +569,8 @@ class ActorResolver:
                 if m.group(0) in self._surnames():
                     continue  # "Bush administration": a known person's name, not the town of that name
                 iso = self.place_country(m.group(0))
+                if not iso:
+                    iso = self._place_before_piece(text, m.start(), m.end(), covered)
                 if iso:
                     country = iso
                     code = iso + code if code and code[:3] not in {"IGO", "NGO", "MNC"} else (code or iso)
