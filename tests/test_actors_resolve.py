@@ -274,3 +274,11 @@ def test_misspelt_country_names_are_fuzzy_but_real_words_are_not(resolver):
     assert resolver.resolve_text("Indiana police").country == ""  # a state, not "Indian"
     assert resolver.resolve_text("Romani activists").country == ""  # a people, not "Romania"
     assert resolver.resolve_text("the Americas").country == ""
+
+
+def test_builtin_roles_before_high_office(resolver):
+    from datetime import date
+
+    assert resolver.resolve_text("Vladimir Putin", date(1999, 1, 1)).code == "RUSSPY"  # FSB director
+    assert resolver.resolve_text("Vladimir Putin", date(2009, 1, 1)).code == "RUSGOV"  # prime minister
+    assert resolver.resolve_text("Legislative body of the Islamic Republic of Iran").code == "IRNLEG"
