@@ -31,6 +31,7 @@ PATTERNS = """
 0841	exchange =prisoner !recip
 045	~mediation
 120	reject
+0331	pledge =fund
 """
 
 
@@ -84,6 +85,10 @@ def test_reciprocal(dyads):
     assert dyads("Japan and Brazil held talks in Tokyo on Tuesday.")[0] == {
         ("JPN", "BRA", "040"), ("BRA", "JPN", "040")}
     assert dyads("Kenya and Somalia exchanged prisoners.")[0] == {("KEN", "SOM", "0841"), ("SOM", "KEN", "0841")}
+
+
+def test_one_sided_acts_of_several_subjects_are_not_mutual(dyads):
+    assert dyads("Japan and Brazil pledged funds.")[0] == {("JPN", None, "0331"), ("BRA", None, "0331")}
 
 
 def test_future_and_intent(dyads):

@@ -46,8 +46,10 @@ Per sentence:
    nearest actor in the predicate's own phrase and complements (never its subject). Nominal predicates
    ("talks between X and Y", "X's visit to Y") take actors from ``between``/possessor/modifiers or
    from the light verb's subject.
-5. **Dyads.** Coordinated actors expand to every dyad; reciprocal events (roots 03–06, or the
-   target "each other") between several source countries give both directions. A statement-type
+5. **Dyads.** Coordinated actors expand to every dyad; reciprocal events (roots 04 and 06, the
+   mutual codes 030–032, 036, 037, 050, 057, agreement verbs of roots 03/05/08 such as "agreed to a
+   ceasefire", patterns flagged ``!recip``, or the target "each other")
+   between several source countries give both directions. A statement-type
    event (root 01) whose complement already gave events is dropped (the report is subordinate).
 6. **Guard.** Duplicates are merged; more than ``max_events_per_sentence`` events are cut and every
    kept event is flagged ``capped``.
@@ -65,7 +67,12 @@ from .frames import FrameTable
 from .lexicon import Pattern, VerbLexicon
 from .ontology import Ontology
 
-RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06"})
+RECIPROCAL_ROOTS = frozenset({"04", "06"})
+# mutual by nature when several parties are the subject ("X and Y agreed / signed / cooperated"); one-sided
+# intents and support ("X and Y pledged funds", "praised") are not
+RECIPROCAL_CODES = frozenset({"030", "031", "0311", "0312", "0313", "0314", "032", "036", "037", "050", "057"})
+_MUTUAL_LEMMAS = frozenset({"agree", "sign", "reach", "conclude", "negotiate", "settle", "exchange", "reconcile",
+                            "cooperate", "collaborate", "ink", "seal", "forge"})
 _SUBJ = {"nsubj", "csubj"}
 _PASS_SUBJ = {"nsubjpass", "csubjpass"}
 _OBJ = {"dobj", "obj"}
@@ -1125,7 +1132,9 @@ class EventCoder:
             return
         code = self.ontology[c.code]
         src_countries = {a.country for _, a in sources}
-        recip = (code.root in RECIPROCAL_ROOTS or "recip" in c.pattern.flags) and len(src_countries) > 1
+        recip = (code.root in RECIPROCAL_ROOTS or code.code in RECIPROCAL_CODES or "recip" in c.pattern.flags
+                 or (code.root in {"03", "05", "08"} and c.pred.lemma_.lower() in _MUTUAL_LEMMAS)
+                 ) and len(src_countries) > 1
         targets = [(m, a) for m, a in self._targets(c, passive_target, idx, recip)
                    if a.code and (a.country or m.person is not None)]
         each_other = (not targets and len(src_countries) > 1 and not recip and any(
