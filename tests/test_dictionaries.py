@@ -216,6 +216,25 @@ def test_coder_options_require_dyad_commas_and_new_actors():
     assert (o.require_dyad, o.comma_emax, o.new_actor_length) == (False, 0, 0)
 
 
+def test_spaced_actor_phrases_and_verb_phrases_taken_by_a_matched_verb():
+    d = _dicts()
+    read_actors("KESTREL TELEVISION [KESTV]\nVALORIA_BROADCASTING [VALMED]\n", "a2.txt", d, strict=True)
+    read_verbs("--- SAID [023] ---\nSAID\n", "v2.txt", d, strict=True)
+    c = PetrarchCoder(d)
+    day = date(2007, 1, 1)
+    tv = ("(ROOT (S (NP (NNP Valoria)) (VP (VBD met) (PP (IN with) "
+          "(NP (NNP Kestrel) (JJ state-run) (NN television)))) (. .)))")
+    # words written with a space may have other words of the noun phrase between them
+    assert [e[:3] for e in c.code(from_treebank(tv), day)] == [("VAL", "KESTV", "042")]
+    bc = ("(ROOT (S (NP (NNP Valoria) (JJ public) (NN broadcasting)) (VP (VBD met) (PP (IN with) "
+          "(NP (NNP Kestrel)))) (. .)))")
+    assert [e[:3] for e in c.code(from_treebank(bc), day)] == [("VAL", "KES", "042")]  # '_' = adjacent
+    # "he said Valoria met with Kestrel": SAID matched, so the verbs of its phrase are not coded
+    said = ("(ROOT (S (NP (PRP he)) (VP (VBD said) (SBAR (S (NP (NNP Valoria)) (VP (VBD met) "
+            "(PP (IN with) (NP (NNP Kestrel))))))) (. .)))")
+    assert c.code(from_treebank(said), day) == []
+
+
 def test_bad_parse_is_an_error():
     from parley.dictionaries.coder import ParseError
 
