@@ -22,6 +22,15 @@ Coding, per verb found in the verb dictionary (multi-word forms such as ``BREAK 
 3. source = ``$`` or the subject's actors; target = ``+`` or the first actors after the verb; a paired
    code ``a:b`` also gives the reverse event ``b``; ``---`` codes nothing.
 
+A verb whose pattern or own code matched takes its whole verb phrase: verbs inside it are not coded,
+whether or not the match yielded an event (PETRARCH resumes its verb search after that phrase).
+Actor phrases written with spaces (``ITHILEN TELEVISION``) may have other words of the same noun phrase
+between their words; ``_`` (``VALORIA_BROADCASTING``) requires adjacent words.
+
+Options (:class:`CoderOptions`, PETRARCH's ``require_dyad``, ``new_actor_length`` and ``comma_*``):
+comma-delimited clauses of the configured lengths are removed from a Treebank parse before coding, null
+actors are coded when a dyad is not required, and uncoded short noun phrases can become text actors.
+
 Discards: a sentence containing a discard phrase is not coded (``+`` phrases discard the whole story).
 """
 from __future__ import annotations
