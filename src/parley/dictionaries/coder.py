@@ -501,7 +501,8 @@ class PetrarchCoder:
                 # "activists in Arnor", "government of Gondor": agent(s) then IN/OF + a country
                 if len(gap) >= 1 and gap[0].word in {"IN", "OF", "FROM"} and \
                         all(t.word in glue or t.tag in {"DT", "JJ"} for t in gap[1:]) and \
-                        all(not x.codes for x in group) and hits[j].codes:
+                        all(not x.codes for x in group) and hits[j].codes and \
+                        not self._nested_pp(s, group[-1].end + 1, hits[j]):
                     group.append(hits[j])
                     j += 1
                     distribute = True
@@ -532,6 +533,16 @@ class PetrarchCoder:
             out.append(merged)
             i = j
         return out
+
+    @staticmethod
+    def _nested_pp(s: Sentence, start: int, hit: ActorHit) -> bool:
+        """The noun phrase after the preposition has a prepositional phrase of its own ("the parliament
+        of Gondor in Eriador"): PETRARCH does not fold two levels of prepositions into one actor phrase."""
+        spans = [sp for sp in s.nps if sp[0] == start and sp[1] >= hit.end]
+        if not spans:
+            return False
+        end = max(sp[1] for sp in spans)
+        return any(t.tag in {"IN", "TO"} for t in s.toks[hit.end:end])
 
     @staticmethod
     def _separate_members(s: Sentence, left: ActorHit, right: ActorHit) -> bool:
