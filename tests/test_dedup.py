@@ -55,7 +55,9 @@ def test_query_dedup_cli(corpus_db):
                                          "--format", "json"]).stdout)
     assert len(raw) == r["num_mentions"] > 3  # raw mentions, one row each
     table = runner.invoke(app, ["query", "--db", corpus_db, "--dedup"])
-    assert table.exit_code == 0 and "4 deduplicated events" in table.stdout
+    with open_store(corpus_db, read_only=True) as s:  # as many as the store has clusters (coder-independent)
+        n_clusters = s.fetchall("SELECT count(*) FROM event_clusters")[0][0]
+    assert table.exit_code == 0 and n_clusters >= 3 and f"{n_clusters} deduplicated events" in table.stdout
 
 
 def test_dedup_command_rebuilds_with_window_and_threshold(corpus_db, tmp_path):
