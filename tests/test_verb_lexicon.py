@@ -244,6 +244,16 @@ EXACT = [
     ("Russia waged war on Ukraine.", "190"),
     ("Sudanese troops raped dozens of women.", "1821"),
     ("Japan hoped for progress in the talks.", "013"),
+    # calling off a visit reduces relations, calling off talks halts negotiations
+    ("Italy called off a planned visit to Egypt.", "161"),
+    ("Iran cancelled the nuclear talks with France.", "164"),
+    ("Chad boycotted all contact with Sudan.", "161"),
+    ("Iran rejected a proposal from Iraq for a cease-fire.", "1246"),
+    ("Hundreds of Afghan families sought asylum in Germany.", "1033"),
+    ("Pakistan handed over the suspected bombers to the United States.", "063"),
+    ("Libya offered to hand over two of its citizens to Britain.", "0313"),
+    ("Colombia returned the seized weapons to Venezuela.", "0842"),
+    ("The United States is providing satellite images to Israel.", "064"),
 ]
 
 
