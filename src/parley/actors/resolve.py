@@ -44,6 +44,10 @@ _INSTITUTION_HEADS = frozenset({"department", "ministry", "court", "council", "p
                                 "fleet", "senate", "congress", "assembly", "cabinet", "bank", "force"})
 _GOVERNMENT_HEADS = frozenset({"department", "ministry", "office", "cabinet"})
 _WORD_CHAR = re.compile(r"\w")
+# a leader's surname before these names the leader's government: "the Bush administration", "the Sharon
+# government", "the Assad regime"
+_LEADER_BODIES = frozenset({"administration", "government", "regime", "cabinet", "presidency"})
+_NAME_SUFFIXES = frozenset({"jr.", "sr.", "jr", "sr", "ii", "iii", "iv"})
 
 
 def fold_text(text: str) -> str:
@@ -115,6 +119,33 @@ def person_role(entry: Entry, day: date | None) -> Role | None:
     return None
 
 
+def hinted_role(entry: Entry, day: date | None, pieces: list[Entry]) -> Role | None:
+    """The person's role on ``day``; without a date, the role the phrase itself points at.
+
+    An undated mention ("U.N. Secretary-General Kofi Annan", "former president Carlos Menem") says which
+    of several roles is meant: a role scores for the organisation named in the phrase (its code starts
+    with the organisation's), for the phrase's country, and for the title's sector. The best-scoring role
+    wins (ties: the later one); a phrase with no such hint gets :func:`person_role`'s answer.
+    """
+    if day is not None or len(entry.roles) < 2:
+        return person_role(entry, day)
+    orgs = [p for p in pieces if p.kind == "org" and p.code]
+    nations = {p.country for p in pieces if p.kind in {"country", "adjective", "metonym"} and p.country}
+    sectors = {p.sector for p in pieces if p.kind == "agent" and p.sector}
+    best, best_score = None, 0
+    for role in sorted(entry.roles, key=lambda r: r.start or date.min):
+        score = 0
+        if any(role.code.startswith(o.code or "~") for o in orgs):
+            score += 2
+        if role.country in nations:
+            score += 2
+        if role.sector in sectors:
+            score += 1
+        if score >= best_score and score > 0:
+            best, best_score = role, score
+    return best if best is not None else person_role(entry, day)
+
+
 def person_country(entry: Entry) -> str | None:
     """The one country all of a person's roles belong to (None when they served several, or an IGO)."""
     countries = {r.country for r in entry.roles if r.country}
@@ -159,6 +190,7 @@ class ActorResolver:
         self._people_names: list[str] | None = None
         self._country_words: list[str] | None = None
         self._surname_set: set[str] | None = None
+        self._by_surname: dict[str, list[Entry]] | None = None
         self._country_entries: list[Entry] = []
         self._people_entries: list[Entry] = []
 
@@ -247,6 +279,50 @@ class ActorResolver:
                                  if " " in phrase and any(e.kind == "person" for e in entries)}
         return self._surname_set
 
+    def people_by_surname(self, surname: str) -> list[Entry]:
+        """Known people whose name ends in ``surname`` ("Bush": both Presidents Bush)."""
+        if self._by_surname is None:
+            index: dict[str, list[Entry]] = {}
+            for phrase, entries in self._exact_table.items():
+                words = [w for w in phrase.split() if w.lower() not in _NAME_SUFFIXES]
+                if not words:
+                    continue
+                for e in entries:
+                    if e.kind == "person" and e not in index.setdefault(words[-1], []):
+                        index[words[-1]].append(e)
+            self._by_surname = index
+        return self._by_surname.get(fold_text(surname), [])
+
+    def surname_country(self, surname: str, sector: str | None, day: date | None) -> tuple[str, list[Entry]] | None:
+        """The one country of the known people named ``surname`` who held a ``sector`` role (on ``day``
+        when given): "President Bush" → USA. None when the surname is unknown or its holders differ."""
+        found: dict[str, list[Entry]] = {}
+        for person in self.people_by_surname(surname):
+            for role in person.roles:
+                if not role.country or role.country in {"IGO", "NGO", "MNC"}:
+                    continue
+                if sector and role.sector != sector:
+                    continue
+                if day is not None and not role.holds(day):
+                    continue
+                found.setdefault(role.country, [])
+                if person not in found[role.country]:
+                    found[role.country].append(person)
+        if len(found) != 1:
+            return None
+        country, people = next(iter(found.items()))
+        return country, people
+
+    def _surname_piece(self, surname: str, sector: str | None, day: date | None) -> Entry | None:
+        got = self.surname_country(surname, sector, day)
+        if got is None:
+            return None
+        country, people = got
+        if len(people) == 1:
+            return people[0]
+        return Entry(key="surname:" + "|".join(p.key for p in people), kind="country", country=country,
+                     code=country, label=surname)
+
     # -- fuzzy country names ----------------------------------------------------------------------------
     def fuzzy_country(self, word: str) -> Entry | None:
         """A misspelt single-word country name or demonym ("Ethopia", "Afganistan", "Ghanians")."""
@@ -306,7 +382,7 @@ class ActorResolver:
         if agent is not None and agent.prefix:
             agent = next((p for p in reversed(agents) if not p.prefix), None)
         if person is not None:
-            role = person_role(person, day)
+            role = hinted_role(person, day, pieces)
             if role is not None:
                 return role.code, role.country, role.sector, "person"
             # no role on that day: the phrase's own title and country ("Iraqi President X"), else the
@@ -359,7 +435,7 @@ class ActorResolver:
     # -- the stage -----------------------------------------------------------------------------------
     def find(self, doc: Any, day: date | None) -> list[Mention]:
         matches = self._raw_matches(doc)
-        matches = self._add_people(doc, matches)
+        matches = self._add_people(doc, matches, day)
         groups: list[list[tuple[int, int, list[Entry], str]]] = []
         for m in matches:
             if groups:
@@ -377,13 +453,49 @@ class ActorResolver:
                 mentions.append(mention)
         self._titled_context(doc, mentions)
         self._place_agents(doc, mentions)
+        self._ethnic_residence(doc, mentions)
         return mentions
+
+    def _ethnic_residence(self, doc: Any, mentions: list[Mention]) -> None:
+        """"ethnic Albanians in Serbia" → SRB: a demonym marked *ethnic* names people by descent, and the
+        event data codes them by the country they live in — the nearest other country (or a place of
+        another country) named in the same sentence. With none, the demonym's country stays."""
+        for m in mentions:
+            old = m.actor.country
+            if not old or old in {"IGO", "NGO", "MNC"} or m.start == 0 or doc[m.start - 1].lower_ != "ethnic" \
+                    or "adjective" not in m.parts or "person" in m.parts or "org" in m.parts:
+                continue
+            sent = doc[m.start].sent
+            cands: list[tuple[int, str]] = []
+            for o in mentions:
+                c = o.actor.country
+                if o is m or not c or c == old or c in {"IGO", "NGO", "MNC"} or not sent.start <= o.start < sent.end:
+                    continue
+                if o.kind == "person" or "org" in o.parts:
+                    continue
+                cands.append((min(abs(o.start - m.end), abs(m.start - o.end)), c))
+            taken = {i for o in mentions for i in range(o.start, o.end)}
+            for ent in getattr(doc, "ents", ()):
+                if ent.label_ not in {"GPE", "LOC"} or not sent.start <= ent.start < sent.end or ent.start in taken:
+                    continue
+                iso = self.place_country(ent.text)
+                if iso and iso != old:
+                    cands.append((min(abs(ent.start - m.end), abs(m.start - ent.end)), iso))
+            if not cands:
+                continue
+            new = min(cands)[1]
+            rest = m.actor.code[len(old):] if m.actor.code.startswith(old) else ""
+            m.actor = Actor(code=new + rest, country=new, sector=m.actor.sector, text=m.actor.text,
+                            entry=m.actor.entry + "+ethnic-residence")
 
     def _place_agents(self, doc: Any, mentions: list[Mention]) -> None:
         """"Shanghai police", "Kano State government": a place right before an agent gives its country."""
         if self.gazetteer is None:
             return
         ents = {e.end: e for e in getattr(doc, "ents", ()) if e.label_ in {"GPE", "LOC", "FAC"}}
+        starts = {e.start: e for e in getattr(doc, "ents", ()) if e.label_ in {"GPE", "LOC"}}
+        covered = {i for o in mentions for i in range(o.start, o.end)}
+        starts = {k: v for k, v in starts.items() if k not in covered}  # a country is its own mention
         for m in mentions:
             if m.actor.country or m.kind != "agent":
                 continue
@@ -392,6 +504,7 @@ class ActorResolver:
                 end -= 1
             ent = ents.get(end)
             if ent is None:
+                self._place_after(doc, m, starts)
                 continue
             iso = self.place_country(ent.text)
             if iso:
@@ -400,9 +513,32 @@ class ActorResolver:
                 m.start = ent.start
                 m.text = m.actor.text
 
-    def _add_people(self, doc: Any, matches: list[tuple[int, int, list[Entry], str]]
+    def _place_after(self, doc: Any, m: Mention, starts: dict[int, Any]) -> None:
+        """"the government of Sindh province", "rebels in Darfur": a local agent of/in a city or region
+        (not a country: "troops in Iraq" may be anyone's) belongs to that place's country. Armed forces,
+        international and non-governmental agents travel, so they are left alone."""
+        sector = (m.actor.sector or "")[:3]
+        if sector in {"MIL", "IGO", "NGO", "MNC", "UAF", "REF"} or m.actor.code[:3] in {"IGO", "NGO", "MNC"}:
+            return
+        i = m.end
+        if i >= len(doc) or doc[i].lower_ not in {"of", "in"}:
+            return
+        i += 1
+        if i < len(doc) and doc[i].lower_ == "the":
+            i += 1
+        ent = starts.get(i)
+        if ent is None or ent.start > m.end + 2:
+            return
+        iso = self.place_country(ent.text)
+        if iso:
+            m.actor = Actor(code=iso + (m.actor.code or ""), country=iso, sector=m.actor.sector,
+                            text=m.actor.text, entry=m.actor.entry + "+place")
+
+    def _add_people(self, doc: Any, matches: list[tuple[int, int, list[Entry], str]], day: date | None = None
                     ) -> list[tuple[int, int, list[Entry], str]]:
-        """PERSON spans no phrase covers: a fuzzy KB name, or (after a title) an unknown titled person."""
+        """PERSON spans no phrase covers: a fuzzy KB name, a known surname after a title ("President
+        Bush") or before a government word ("the Bush administration"), or (after a title) an unknown
+        titled person."""
         covered = set()
         for s, e, _, _ in matches:
             covered.update(range(s, e))
@@ -417,8 +553,28 @@ class ActorResolver:
                 # an unknown name right after a title agent joins the title's phrase (sector from the title)
                 prev = next((m for m in matches if m[1] == ent.start and m[2][0].kind == "agent"), None)
                 if prev is not None:
-                    placeholder = Entry(key="unknown-person", kind="name", label=ent.text)
-                    extra.append((ent.start, ent.end, [placeholder], ent.text))
+                    # a bare surname of known people who held that title's sector: "President Bush"
+                    title = prev[2][0]
+                    piece = self._surname_piece(ent.text, title.sector, day) if len(ent) == 1 else None
+                    if piece is None:
+                        piece = Entry(key="unknown-person", kind="name", label=ent.text)
+                    extra.append((ent.start, ent.end, [piece], ent.text))
+                    covered.update(range(ent.start, ent.end))
+        # "the Bush administration", "the Sharon government": a known leader's surname names the government
+        for s_tok, _e_tok, entries, surface in matches:
+            if entries[0].kind != "agent" or surface.split()[-1].lower() not in _LEADER_BODIES or s_tok == 0:
+                continue
+            prev_tok = doc[s_tok - 1]
+            if prev_tok.i in covered or prev_tok.pos_ != "PROPN" or not prev_tok.text[:1].isupper():
+                continue
+            piece = self._surname_piece(prev_tok.text, "GOV", day)
+            if piece is not None:
+                if piece.kind == "person":  # the leader's country, not the leader's own (maybe later) role
+                    got = self.surname_country(prev_tok.text, "GOV", day)
+                    piece = Entry(key=piece.key, kind="country", country=got[0] if got else None,
+                                  code=got[0] if got else None, label=prev_tok.text)
+                extra.append((prev_tok.i, prev_tok.i + 1, [piece], prev_tok.text))
+                covered.add(prev_tok.i)
         person_toks = {i for e in getattr(doc, "ents", ()) if e.label_ == "PERSON" for i in range(e.start, e.end)}
         for t in doc:
             if t.i in covered or t.i in person_toks or t.pos_ not in {"PROPN", "ADJ", "NOUN"} or len(t.text) < 7:
@@ -597,8 +753,8 @@ def _sent_index(doc: Any, token_i: int) -> int:
 
 def actor_at(mention: Mention, day: date | None) -> Actor:
     """The mention's actor with a person's role re-chosen for ``day`` (the event date)."""
-    if mention.person is None:
-        return mention.actor
+    if mention.person is None or day is None:
+        return mention.actor  # undated: the role the phrase chose when it was resolved
     role = person_role(mention.person, day)
     if role is None:
         home = person_country(mention.person)
