@@ -32,6 +32,7 @@ PATTERNS = """
 045	~mediation
 120	reject
 0331	pledge =fund
+143	organize =strike
 """
 
 
@@ -232,3 +233,10 @@ def test_rejected_proposal_is_coded_through_its_content(dyads):
 
 def test_possessive_subject_in_report_is_the_speaker(dyads):
     assert dyads("Kenya said its troops had attacked Somalia.")[0] == {("KEN", "SOM", "190")}
+
+
+def test_target_deep_in_a_grievance_phrase(dyads):
+    # the last-resort target search reaches the actor at the end of a long grievance phrase
+    got = dyads("Kenyan students organized a strike in protest against the arrests of dozens of their leaders "
+                "by the Ugandan police.")[0]
+    assert got == {("KEN", "UGA", "143")}

@@ -114,6 +114,9 @@ _QUANTITY_NOUNS = {"ton", "tonne", "amount", "number", "lot", "million", "billio
                    "series", "round", "wave", "set", "total", "sum", "bundle", "supply", "shipment"}
 _LOCATIVE_TARGET_ROOTS = {"13", "15", "17", "18", "19", "20"}
 _LIGHT_DEPS = {"dobj", "attr", "nsubjpass", "pobj"}
+# how deep (dependency levels) the last-resort target search goes: a target is often far down a purpose or
+# grievance phrase ("staged a hunger strike in protest against violations by X", "to press demands ... from X")
+_DEEP_LEVELS = 8
 
 
 @dataclass
@@ -993,7 +996,7 @@ class EventCoder:
         frontier = [ch for ch in v.children if ch.dep_ not in self._SKIP_DEEP and not (
             ch.dep_ == "advcl" and any(x.dep_ in _SUBJ | _PASS_SUBJ for x in ch.children))]
         seen_m: set[int] = set()
-        for _ in range(5):
+        for _ in range(_DEEP_LEVELS):
             nxt = []
             for t in frontier:
                 m = idx.get(t.i)
