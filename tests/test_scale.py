@@ -42,9 +42,19 @@ def test_code_all_current_events(tmp_path, shared_dir, options):
     t = threading.Thread(target=sample, daemon=True)
     t.start()
     t0 = time.perf_counter()
+    seen = {"n": 0, "events": 0}
+
+    def on_article(art):  # a line every 10,000 articles, so a cut-short run still tells its speed
+        seen["n"] += 1
+        seen["events"] += len(art.events)
+        if seen["n"] % 10_000 == 0:
+            dt = time.perf_counter() - t0
+            print(f"scale: {seen['n']} articles, {seen['events']} events, {dt:.0f} s, {seen['n'] / dt:.1f}/s",
+                  flush=True)
+
     try:
         res = code([str(folder)], options=options.with_overrides(workers=2, partition_size=512),
-                   db=str(tmp_path / "scale.duckdb"))
+                   db=str(tmp_path / "scale.duckdb"), on_article=on_article)
     finally:
         stop.set()
         t.join()
