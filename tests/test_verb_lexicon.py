@@ -254,6 +254,11 @@ EXACT = [
     ("Libya offered to hand over two of its citizens to Britain.", "0313"),
     ("Colombia returned the seized weapons to Venezuela.", "0842"),
     ("The United States is providing satellite images to Israel.", "064"),
+    ("The Red Cross suspended aid deliveries in Somalia.", "1623"),
+    ("The United Nations completed its investigation into the shooting.", "090"),
+    ("Jordanian border guards sexually abused Syrian migrants.", "182"),
+    ("Iran refused to abandon its nuclear program.", "124"),
+    ("Kenyan riots against the government's austerity policies continued.", "1452"),
 ]
 
 
