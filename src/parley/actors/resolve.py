@@ -47,6 +47,8 @@ _WORD_CHAR = re.compile(r"\w")
 # a leader's surname before these names the leader's government: "the Bush administration", "the Sharon
 # government", "the Assad regime"
 _LEADER_BODIES = frozenset({"administration", "government", "regime", "cabinet", "presidency"})
+_PLACE_PREPS = frozenset({"of", "in", "throughout", "across", "from"})
+_LOCATED = frozenset({"based", "operating", "living", "active"})  # "a group based in Trinidad"
 _NAME_SUFFIXES = frozenset({"jr.", "sr.", "jr", "sr", "ii", "iii", "iv"})
 
 
@@ -442,7 +444,7 @@ class ActorResolver:
                 prev = groups[-1][-1]
                 gap = [doc[i] for i in range(prev[1], m[0])]
                 same_sentence = doc[prev[0]].sent.start == doc[m[0]].sent.start
-                if same_sentence and all(t.text in _JOINERS for t in gap):
+                if same_sentence and (all(t.text in _JOINERS for t in gap) or self._joins(doc, groups[-1], m, gap)):
                     groups[-1].append(m)
                     continue
             groups.append([m])
@@ -455,6 +457,34 @@ class ActorResolver:
         self._place_agents(doc, mentions)
         self._ethnic_residence(doc, mentions)
         return mentions
+
+    @staticmethod
+    def _joins(doc: Any, group: list[tuple[int, int, list[Entry], str]], m: tuple[int, int, list[Entry], str],
+               gap: list[Any]) -> bool:
+        """Words between two pieces that still make one phrase:
+
+        * "Vietnamese-led forces", "NATO-led troops": the leader's country (or organisation) and the agent;
+        * "Nicaragua's Sandinista government", "Iraqi oil workers": a country, then up to three modifiers
+          of the agent noun (adjectives, names, nouns whose syntactic head is inside the phrase).
+        """
+        if not gap or m[2][0].kind != "agent":
+            return False
+        prev = group[-1][2][0]
+        words = [t.text.lower() for t in gap]
+        if words in (["-", "led"], ["-led"], ["led"]) and prev.kind in {"country", "adjective", "metonym", "org"}:
+            return True
+        if prev.kind not in {"country", "adjective", "metonym"}:
+            return False
+        mods = gap[1:] if gap[0].text in {"'s", "’s"} else gap
+        if not mods or len(mods) > 3:
+            return False
+        lo, hi = mods[0].i, m[1]
+        for t in mods:
+            if t.pos_ not in {"ADJ", "PROPN", "NOUN"} and t.text != "-":
+                return False
+            if t.ent_type_ == "PERSON" or not lo <= t.head.i < hi:
+                return False
+        return True
 
     def _ethnic_residence(self, doc: Any, mentions: list[Mention]) -> None:
         """"ethnic Albanians in Serbia" → SRB: a demonym marked *ethnic* names people by descent, and the
@@ -496,6 +526,8 @@ class ActorResolver:
         starts = {e.start: e for e in getattr(doc, "ents", ()) if e.label_ in {"GPE", "LOC"}}
         covered = {i for o in mentions for i in range(o.start, o.end)}
         starts = {k: v for k, v in starts.items() if k not in covered}  # a country is its own mention
+        nations = {o.start: o for o in mentions if o.kind in {"country", "metonym"} and o.actor.country
+                   and o.parts and set(o.parts) <= {"country", "metonym"}}
         for m in mentions:
             if m.actor.country or m.kind != "agent":
                 continue
@@ -504,7 +536,7 @@ class ActorResolver:
                 end -= 1
             ent = ents.get(end)
             if ent is None:
-                self._place_after(doc, m, starts)
+                self._place_after(doc, m, starts, nations)
                 continue
             iso = self.place_country(ent.text)
             if iso:
@@ -513,24 +545,28 @@ class ActorResolver:
                 m.start = ent.start
                 m.text = m.actor.text
 
-    def _place_after(self, doc: Any, m: Mention, starts: dict[int, Any]) -> None:
-        """"the government of Sindh province", "rebels in Darfur": a local agent of/in a city or region
-        (not a country: "troops in Iraq" may be anyone's) belongs to that place's country. Armed forces,
-        international and non-governmental agents travel, so they are left alone."""
+    def _place_after(self, doc: Any, m: Mention, starts: dict[int, Any], nations: dict[int, Mention]) -> None:
+        """"the government of Sindh province", "rebels in Darfur", "rebels in the Ivory Coast", "a terror
+        group based in Trinidad": an agent without a country, of/in/throughout/from a place, belongs to that
+        place's country. Armed forces, international, non-governmental and refugee agents travel ("troops
+        in Iraq" may be anyone's), so they are left alone."""
         sector = (m.actor.sector or "")[:3]
-        if sector in {"MIL", "IGO", "NGO", "MNC", "UAF", "REF"} or m.actor.code[:3] in {"IGO", "NGO", "MNC"}:
+        if sector in {"MIL", "IGO", "NGO", "MNC", "UAF", "REF", "SPY"} or m.actor.code[:3] in {"IGO", "NGO", "MNC"}:
             return
         i = m.end
-        if i >= len(doc) or doc[i].lower_ not in {"of", "in"}:
+        if i + 1 < len(doc) and doc[i].lower_ in _LOCATED and doc[i + 1].lower_ == "in":
+            i += 1
+        if i >= len(doc) or doc[i].lower_ not in _PLACE_PREPS:
             return
         i += 1
         if i < len(doc) and doc[i].lower_ == "the":
             i += 1
-        ent = starts.get(i)
-        if ent is None or ent.start > m.end + 2:
-            return
-        iso = self.place_country(ent.text)
-        if iso:
+        iso = None
+        if i in nations:
+            iso = nations[i].actor.country
+        elif i in starts:
+            iso = self.place_country(starts[i].text)
+        if iso and iso not in {"IGO", "NGO", "MNC"}:
             m.actor = Actor(code=iso + (m.actor.code or ""), country=iso, sector=m.actor.sector,
                             text=m.actor.text, entry=m.actor.entry + "+place")
 
