@@ -282,3 +282,92 @@ def test_builtin_roles_before_high_office(resolver):
     assert resolver.resolve_text("Vladimir Putin", date(1999, 1, 1)).code == "RUSSPY"  # FSB director
     assert resolver.resolve_text("Vladimir Putin", date(2009, 1, 1)).code == "RUSGOV"  # prime minister
     assert resolver.resolve_text("Legislative body of the Islamic Republic of Iran").code == "IRNLEG"
+
+
+# -- undated roles, surnames, ethnic groups, local agents, modified agents ------------------------------------
+def test_undated_role_follows_the_phrase(tmp_path):
+    kb = KnowledgeBase.load(extra=[_write_kb(tmp_path / "kb", people=(
+        "Mara Quell\tVALGOV\t2001-01-01\t2004-12-31\tprime minister\n"
+        "Mara Quell\tVALLEG\t2006-01-01\t2008-12-31\tsenator\n"
+        "Mara Quell\tVALELI\t2009-01-01\t\tformer senator\n"))])
+    r = ActorResolver(kb)
+    assert r.resolve_text("Senator Mara Quell").code == "VALLEG"
+    assert r.resolve_text("Prime Minister Mara Quell").code == "VALGOV"
+    assert r.resolve_text("Mara Quell").code == "VALELI"  # no hint: the open (latest) role
+    assert r.resolve_text("Senator Mara Quell", date(2002, 3, 1)).code == "VALGOV"  # a date decides
+
+
+def test_undated_event_keeps_the_mentions_role(code_text):
+    from parley.actors.resolve import actor_at
+
+    art = code_text("Former president Carlos Menem criticised Chile on Monday.")
+    menem = next(x for x in art.mentions if "Menem" in x.text)
+    assert actor_at(menem, None).code == menem.actor.code == "ARGELI"
+
+
+def test_known_surname_after_a_title_or_before_a_government_word(code_text):
+    art = code_text("President Bush telephoned the Iraqi leader on Monday.")
+    assert _mentions(art)["President Bush"].actor.code == "USAGOV"  # not the sentence's other country
+    art = code_text("The Bush administration criticised Cuba.")
+    assert _mentions(art)["Bush administration"].actor.code == "USAGOV"
+    art = code_text("President Zorblatt telephoned the Iraqi leader on Monday.")  # unknown: context as before
+    assert _mentions(art)["President Zorblatt"].actor.sector == "GOV"
+
+
+def test_surname_shared_by_two_countries_is_not_guessed(tmp_path):
+    kb = KnowledgeBase.load(extra=[_write_kb(tmp_path / "kb", people=(
+        "Tor Vesk\tVALGOV\t2001-01-01\t2004-12-31\tpresident\n"
+        "Ina Vesk\tGONGOV\t2010-01-01\t2014-12-31\tpresident\n"
+        "Ina Vesk\tGONELI\t2015-01-01\t\tformer president\n"))])
+    r = ActorResolver(kb)
+    assert r.surname_country("Vesk", "GOV", None) is None
+    assert r.surname_country("Vesk", "GOV", date(2012, 1, 1))[0] == "GON"
+    assert r.surname_country("Vesk", "GOV", date(2003, 1, 1))[0] == "VAL"
+    assert r.surname_country("Quork", "GOV", None) is None
+
+
+@pytest.mark.parametrize("text,phrase,code", [
+    ("Ethnic Hungarians in Slovakia protested against the language law.", "Hungarians", "SVK"),
+    ("Slovak police arrested two ethnic Hungarian activists.", "Hungarian activists", "SVKCVL"),
+    ("Ethnic Russians rallied in the capital.", "Russians", "RUS"),  # no other country: the demonym's
+    ("Hungarians in Slovakia protested against the language law.", "Hungarians", "HUN"),  # not marked ethnic
+])
+def test_ethnic_groups_are_coded_by_country_of_residence(code_text, text, phrase, code):
+    assert _mentions(code_text(text))[phrase].actor.code == code
+
+
+@pytest.mark.parametrize("text,phrase,code", [
+    ("Rebels in Darfur attacked a convoy.", "Rebels", "SDNREB"),
+    ("The government of Sindh province banned the rally.", "government", "PAKGOV"),
+    ("Students throughout Indonesia demanded reforms.", "Students", "IDNEDU"),
+    ("A terror group based in Trinidad threatened Britain.", "terror group", "TTOREB"),
+    ("Troops in Kandahar searched the village.", "Troops", "MIL"),  # armed forces travel
+    ("Settlers in Hebron attacked Palestinian farmers.", "Settlers", "CVL"),  # settlers come from elsewhere
+])
+def test_local_agents_take_the_country_of_their_place(code_text, text, phrase, code):
+    assert _mentions(code_text(text))[phrase].actor.code == code
+
+
+@pytest.mark.parametrize("text,phrase,code", [
+    ("Vietnamese-led forces shelled the camp.", "Vietnamese-led forces", "VNMMIL"),
+    ("Nicaragua's Sandinista government closed the paper.", "Nicaragua's Sandinista government", "NICGOV"),
+    ("Iraqi oil workers went on strike.", "Iraqi oil workers", "IRQLAB"),
+    ("U.S. border patrol agents detained the men.", "U.S. border patrol agents", "USACOP"),
+    ("Ibo traditional elders met in Enugu.", "Ibo traditional elders", "NGACVL"),
+])
+def test_modified_and_led_agents_keep_their_country(code_text, text, phrase, code):
+    assert _mentions(code_text(text))[phrase].actor.code == code
+
+
+def test_conjoined_countries_stay_two_mentions(code_text):
+    m = _mentions(code_text("Chinese and Russian officials met in Geneva."))
+    assert m["Chinese"].actor.country == "CHN" and m["Russian officials"].actor.code == "RUSGOV"
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Serbian Labour Minister", "SRBGOV"),  # a ministry title, not the British party
+    ("Kampuchean guerrillas", "KHMREB"),
+    ("East Jerusalem", "PSE"),
+])
+def test_titles_former_names_and_places(resolver, text, code):
+    assert resolver.resolve_text(text).code == code

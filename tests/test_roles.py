@@ -56,6 +56,10 @@ ROLE_CASES = [
     ("Joe Biden", "2022-06-01", "USAGOV"),
     ("Joe Biden", "2025-06-01", "USAELI"),
     ("Dmitry Medvedev", "2010-06-01", "RUSGOV"),
+    ("Moody Awori", "2005-06-01", "KENGOV"),  # vice president
+    ("Moody Awori", "2010-06-01", "KENELI"),
+    ("Prosper Avril", "1989-06-01", "HTIGOV"),
+    ("Prosper Avril", "1990-03-11", "HTIELI"),
     ("Dmitry Medvedev", "2015-06-01", "RUSGOV"),
     ("Recep Tayyip Erdogan", "1996-06-01", "TURGOV"),  # mayor of Istanbul
     ("Recep Tayyip Erdogan", "2000-06-01", "TURELI"),
@@ -290,3 +294,14 @@ def test_coder_un_secretary_general_before_and_after(code_text):
     assert ("IGOUNOSG", "JPNGOV") in _sources_targets(art)
     art = code_text("Ban Ki-moon visited Junichiro Koizumi in Tokyo.", date="2005-06-01")
     assert ("KORGOV", "JPNGOV") in _sources_targets(art)
+
+
+def test_undated_mentions_take_the_role_their_phrase_names():
+    """No event date: the phrase's own organisation, country and title choose among a person's roles."""
+    from parley.actors import ActorResolver
+
+    r = ActorResolver(KnowledgeBase.load())
+    assert r.resolve_text("U.N. Secretary-General Kofi Annan").code.startswith("IGOUNO")
+    assert r.resolve_text("Kofi Annan", date(2010, 1, 1)).code == "GHAELI"  # a date still wins
+    assert r.resolve_text("former president Carlos Menem").code == "ARGELI"
+    assert r.resolve_text("President George W. Bush").code == "USAGOV"

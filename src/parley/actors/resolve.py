@@ -48,6 +48,8 @@ _WORD_CHAR = re.compile(r"\w")
 # government", "the Assad regime"
 _LEADER_BODIES = frozenset({"administration", "government", "regime", "cabinet", "presidency"})
 _PLACE_PREPS = frozenset({"of", "in", "throughout", "across", "from"})
+_INCOMERS = frozenset({"settler", "colonist", "expatriate", "visitor", "tourist", "pilgrim", "immigrant",
+                       "migrant", "foreigner", "delegation", "envoy", "ambassador", "diplomat", "embassy"})
 _LOCATED = frozenset({"based", "operating", "living", "active"})  # "a group based in Trinidad"
 _NAME_SUFFIXES = frozenset({"jr.", "sr.", "jr", "sr", "ii", "iii", "iv"})
 
@@ -553,6 +555,8 @@ class ActorResolver:
         sector = (m.actor.sector or "")[:3]
         if sector in {"MIL", "IGO", "NGO", "MNC", "UAF", "REF", "SPY"} or m.actor.code[:3] in {"IGO", "NGO", "MNC"}:
             return
+        if doc[m.end - 1].lemma_.lower() in _INCOMERS:
+            return  # settlers in the West Bank come from elsewhere
         i = m.end
         if i + 1 < len(doc) and doc[i].lower_ in _LOCATED and doc[i + 1].lower_ == "in":
             i += 1
