@@ -33,6 +33,7 @@ PATTERNS = """
 120	reject
 0331	pledge =fund
 143	organize =strike
+1723	impose =curfew on:@
 """
 
 
@@ -240,3 +241,9 @@ def test_target_deep_in_a_grievance_phrase(dyads):
     got = dyads("Kenyan students organized a strike in protest against the arrests of dozens of their leaders "
                 "by the Ugandan police.")[0]
     assert got == {("KEN", "UGA", "143")}
+
+
+def test_domestic_event_between_differently_named_mentions(dyads):
+    # a leader acting on his own capital is a domestic event (both sides KEN); one name on both sides is not
+    assert dyads("Kenyan President William Ruto imposed a curfew on Nairobi.")[0] == {("KEN", "KEN", "1723")}
+    assert dyads("Kenya attacked Kenya.")[0] == {("KEN", None, "190")}

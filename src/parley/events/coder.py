@@ -1147,7 +1147,7 @@ class EventCoder:
         if targets:
             for s in sources:
                 for t in targets:
-                    if s[0] is not t[0] and not _same_actor(s[1], t[1]):
+                    if s[0] is not t[0] and not (_same_actor(s[1], t[1]) and _same_name(s[0], t[0])):
                         dyads.append((s, t))
             if not dyads:  # the only target is the source itself: an event without a target
                 dyads = [(s, None) for s in sources]
@@ -1239,6 +1239,13 @@ def _same_actor(a: Actor, b: Actor) -> bool:
     if a.country and a.country == b.country and a.country not in {"IGO", "NGO"}:
         return not a.sector and not b.sector
     return False
+
+
+def _same_name(a: Mention, b: Mention) -> bool:
+    """Two mentions name one actor only when they use one name ("Serbia ... Serbia"); differently named
+    mentions of one code are a group and its state ("ethnic Albanians demonstrated in Serbia", "Gbagbo
+    extended the curfew in Abidjan"): a domestic event, kept."""
+    return _WORD_RE.findall(a.text.lower()) == _WORD_RE.findall(b.text.lower())
 
 
 def _depth(tok: Any) -> int:
