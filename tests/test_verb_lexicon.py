@@ -193,6 +193,8 @@ SENTENCES = [
     ("Russia refused to extradite the suspects.", "RUS", "12"),
     ("Iran threatened to close the Strait of Hormuz.", "IRN", "13"),
     ("Turkey warned that it would retaliate.", "TUR", "13"),
+    ("Kenyan opposition parties began collecting signatures against the new law.", "KEN", "14"),
+    ("Thousands of Kenyan farmers converged on Monday for a rally in Nairobi.", "KEN", "14"),
 ]
 
 # the phrase decides the sub-code, not only the root
@@ -259,6 +261,11 @@ EXACT = [
     ("Jordanian border guards sexually abused Syrian migrants.", "182"),
     ("Iran refused to abandon its nuclear program.", "124"),
     ("Kenyan riots against the government's austerity policies continued.", "1452"),
+    ("Romania asked the European Union for the delivery of food aid.", "023"),
+    ("The Turkish interior ministry denied a permit for the march.", "120"),
+    ("Israel allowed the return of Palestinian refugees.", "0833"),
+    ("The Egyptian government expanded political freedoms.", "0811"),
+    ("The United States would prohibit all aid to the rebels in Sudan.", "1311"),
 ]
 
 
