@@ -293,7 +293,7 @@ def test_undated_role_follows_the_phrase(tmp_path):
     r = ActorResolver(kb)
     assert r.resolve_text("Senator Mara Quell").code == "VALLEG"
     assert r.resolve_text("Prime Minister Mara Quell").code == "VALGOV"
-    assert r.resolve_text("Mara Quell").code == "VALELI"  # no hint: the open (latest) role
+    assert r.resolve_text("Mara Quell").code == "VALLEG"  # no hint: the latest office, not "former"
     assert r.resolve_text("Senator Mara Quell", date(2002, 3, 1)).code == "VALGOV"  # a date decides
 
 
@@ -371,3 +371,17 @@ def test_conjoined_countries_stay_two_mentions(code_text):
 ])
 def test_titles_former_names_and_places(resolver, text, code):
     assert resolver.resolve_text(text).code == code
+
+
+@pytest.mark.parametrize("text,code", [
+    ("an anti-Syria journalist", "MED"),  # a stance gives no country
+    ("pro-Iranian militias", "REB"),
+    ("Syrian journalist", "SYRMED"),
+])
+def test_anti_and_pro_countries_are_stances(resolver, text, code):
+    assert resolver.resolve_text(text).code == code
+
+
+def test_transnational_armed_group_has_no_home_state(resolver):
+    got = resolver.resolve_text("al-Qaeda leaders")
+    assert got.country == "IMG" and got.code.startswith("IMGREB")

@@ -29,7 +29,7 @@ _SECTOR_RE = re.compile(r"^[A-Z]{3}$")
 # agents.tsv may carry a longer code (GOVFRM: several 3-letter sectors) or a prefix code (NGO~)
 _AGENT_CODE_RE = re.compile(r"^(?:[A-Z]{3}(?:[A-Z0-9]{3})*|[A-Z]{3}(?:[A-Z0-9]{3})*~)$")
 _FOLD_DIRECTIVE = re.compile(r"^#!\s*match:\s*case-insensitive\s*$", re.I | re.M)
-SPECIAL_COUNTRIES = {"IGO", "NGO", "MNC", "XKX", "PSE", "TWN"}
+SPECIAL_COUNTRIES = {"IGO", "NGO", "MNC", "IMG", "XKX", "PSE", "TWN"}
 
 
 @dataclass(frozen=True, slots=True)

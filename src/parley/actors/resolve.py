@@ -32,6 +32,7 @@ from ..model import Actor, Article, Mention
 from .kb import Entry, KnowledgeBase, Role
 
 _JOINERS = {"'s", "’s", "-", "–", "'"}
+_NON_STATE = frozenset({"IGO", "NGO", "MNC", "IMG"})  # codes in the country slot that are no state
 _KIND_RANK = {"person": 0, "org": 1, "metonym": 2, "country": 3, "adjective": 4, "agent": 5}
 FUZZY_MIN = 92.0
 FUZZY_COUNTRY_MIN = 90.0
@@ -44,6 +45,7 @@ _INSTITUTION_HEADS = frozenset({"department", "ministry", "court", "council", "p
                                 "fleet", "senate", "congress", "assembly", "cabinet", "bank", "force"})
 _GOVERNMENT_HEADS = frozenset({"department", "ministry", "office", "cabinet"})
 _WORD_CHAR = re.compile(r"\w")
+_STANCE = re.compile(r"(?:^|\W)(?:anti|pro)-$", re.IGNORECASE)
 # a leader's surname before these names the leader's government: "the Bush administration", "the Sharon
 # government", "the Assad regime"
 _LEADER_BODIES = frozenset({"administration", "government", "regime", "cabinet", "presidency"})
@@ -129,7 +131,8 @@ def hinted_role(entry: Entry, day: date | None, pieces: list[Entry]) -> Role | N
     An undated mention ("U.N. Secretary-General Kofi Annan", "former president Carlos Menem") says which
     of several roles is meant: a role scores for the organisation named in the phrase (its code starts
     with the organisation's), for the phrase's country, and for the title's sector. The best-scoring role
-    wins (ties: the later one); a phrase with no such hint gets :func:`person_role`'s answer.
+    wins (ties: the later one). A phrase with no such hint gets the person's latest office (not a
+    "former" role: being former is a fact about a date the text does not give).
     """
     if day is not None or len(entry.roles) < 2:
         return person_role(entry, day)
@@ -147,7 +150,13 @@ def hinted_role(entry: Entry, day: date | None, pieces: list[Entry]) -> Role | N
             score += 1
         if score >= best_score and score > 0:
             best, best_score = role, score
-    return best if best is not None else person_role(entry, day)
+    if best is not None:
+        return best
+    # no hint: the latest office the person held ("former" needs a date to be true of the text)
+    offices = [r for r in entry.roles if r.sector != "ELI"]
+    if offices:
+        return max(offices, key=lambda r: r.start or date.min)
+    return person_role(entry, day)
 
 
 def person_country(entry: Entry) -> str | None:
@@ -155,7 +164,7 @@ def person_country(entry: Entry) -> str | None:
     countries = {r.country for r in entry.roles if r.country}
     if len(countries) == 1:
         c = countries.pop()
-        return None if c in {"IGO", "NGO", "MNC"} else c
+        return None if c in _NON_STATE else c
     return None
 
 
@@ -221,6 +230,8 @@ class ActorResolver:
                     if not entries:
                         continue
                 best = min(entries, key=lambda x: _KIND_RANK.get(x.kind, 9))
+                if best.kind in {"country", "adjective", "metonym"} and _STANCE.search(hay[max(0, s - 5):s]):
+                    continue  # "anti-Syria journalist", "pro-Iranian militias": a stance, not a nationality
                 found.append(Piece(s, e, best, text[s:e]))
         found.sort(key=lambda m: (m.start, -(m.end - m.start), _KIND_RANK.get(m.entry.kind, 9)))
         chosen: list[Piece] = []
@@ -237,7 +248,7 @@ class ActorResolver:
             inner = [m for m in found if c.start <= m.start and m.end <= c.end and m is not c
                      and (m.entry.kind in {"country", "adjective", "metonym"} or
                           (m.entry.kind == "org" and m.entry.country and
-                           m.entry.country not in {"IGO", "NGO", "MNC"}))]
+                           m.entry.country not in _NON_STATE))]
             if inner:
                 best = max(inner, key=lambda m: m.end - m.start)
                 entry = best.entry
@@ -303,7 +314,7 @@ class ActorResolver:
         found: dict[str, list[Entry]] = {}
         for person in self.people_by_surname(surname):
             for role in person.roles:
-                if not role.country or role.country in {"IGO", "NGO", "MNC"}:
+                if not role.country or role.country in _NON_STATE:
                     continue
                 if sector and role.sector != sector:
                     continue
@@ -402,7 +413,7 @@ class ActorResolver:
             home = person_country(person)
             return (home or ""), home, None, "person"
         if org is not None and nation is not None and nation.country and org.country and \
-                org.country not in {"IGO", "NGO", "MNC"} and org.country != nation.country and \
+                org.country not in _NON_STATE and org.country != nation.country and \
                 pieces.index(nation) < pieces.index(org) and \
                 surfaces is not None and len(surfaces) == len(pieces) and \
                 surfaces[pieces.index(org)].split()[-1].lower() in _INSTITUTION_HEADS:
@@ -415,9 +426,9 @@ class ActorResolver:
         if org is not None:
             code = org.code or ""
             sector = org.sector
-            if agent is not None and org.country and not org.sector and org.country not in {"IGO", "NGO", "MNC"}:
+            if agent is not None and org.country and not org.sector and org.country not in _NON_STATE:
                 code, sector = code + (agent.code or ""), agent.sector
-            elif agent is not None and org.country in {"IGO", "NGO", "MNC"}:
+            elif agent is not None and org.country in _NON_STATE:
                 sector = agent.sector  # "president of the European Council", "EU legislators": the role's sector
             return code, org.country, sector, "org"
         if nation is not None:
@@ -494,14 +505,14 @@ class ActorResolver:
         another country) named in the same sentence. With none, the demonym's country stays."""
         for m in mentions:
             old = m.actor.country
-            if not old or old in {"IGO", "NGO", "MNC"} or m.start == 0 or doc[m.start - 1].lower_ != "ethnic" \
+            if not old or old in _NON_STATE or m.start == 0 or doc[m.start - 1].lower_ != "ethnic" \
                     or "adjective" not in m.parts or "person" in m.parts or "org" in m.parts:
                 continue
             sent = doc[m.start].sent
             cands: list[tuple[int, str]] = []
             for o in mentions:
                 c = o.actor.country
-                if o is m or not c or c == old or c in {"IGO", "NGO", "MNC"} or not sent.start <= o.start < sent.end:
+                if o is m or not c or c == old or c in _NON_STATE or not sent.start <= o.start < sent.end:
                     continue
                 if o.kind == "person" or "org" in o.parts:
                     continue
@@ -553,7 +564,7 @@ class ActorResolver:
         place's country. Armed forces, international, non-governmental and refugee agents travel ("troops
         in Iraq" may be anyone's), so they are left alone."""
         sector = (m.actor.sector or "")[:3]
-        if sector in {"MIL", "IGO", "NGO", "MNC", "UAF", "REF", "SPY"} or m.actor.code[:3] in {"IGO", "NGO", "MNC"}:
+        if sector in {"MIL", "IGO", "NGO", "MNC", "UAF", "REF", "SPY"} or m.actor.code[:3] in _NON_STATE:
             return
         if doc[m.end - 1].lemma_.lower() in _INCOMERS:
             return  # settlers in the West Bank come from elsewhere
@@ -570,7 +581,7 @@ class ActorResolver:
             iso = nations[i].actor.country
         elif i in starts:
             iso = self.place_country(starts[i].text)
-        if iso and iso not in {"IGO", "NGO", "MNC"}:
+        if iso and iso not in _NON_STATE:
             m.actor = Actor(code=iso + (m.actor.code or ""), country=iso, sector=m.actor.sector,
                             text=m.actor.text, entry=m.actor.entry + "+place")
 
@@ -753,7 +764,7 @@ class ActorResolver:
             ccode, ccountry, csector, _ = self.compose(ctx_entries, day) if ctx_entries else ("", None, None, "")
             if ccountry:
                 country = ccountry
-                if code and not code.startswith(ccountry) and not (code[:3] in {"IGO", "NGO", "MNC"}):
+                if code and not code.startswith(ccountry) and not (code[:3] in _NON_STATE):
                     code = ccountry + code
                 elif not code:
                     code = ccode
@@ -769,10 +780,10 @@ class ActorResolver:
                     iso = self._place_before_piece(text, m.start(), m.end(), covered)
                 if iso:
                     country = iso
-                    code = iso + code if code and code[:3] not in {"IGO", "NGO", "MNC"} else (code or iso)
+                    code = iso + code if code and code[:3] not in _NON_STATE else (code or iso)
                     break
         secs = sectors_of(code, country) if code else []
-        if country in {"IGO", "NGO", "MNC"}:
+        if country in _NON_STATE:
             secs = [sector] if sector and sector != country else []
         rest = text
         for p in pieces:
