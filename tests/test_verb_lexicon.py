@@ -266,6 +266,8 @@ EXACT = [
     ("Israel allowed the return of Palestinian refugees.", "0833"),
     ("The Egyptian government expanded political freedoms.", "0811"),
     ("The United States would prohibit all aid to the rebels in Sudan.", "1311"),
+    ("Japan urged Britain to help save the lives of the refugees.", "0233"),
+    ("Norway promised to send equipment to Estonia.", "033"),
 ]
 
 
