@@ -247,3 +247,12 @@ def test_domestic_event_between_differently_named_mentions(dyads):
     # a leader acting on his own capital is a domestic event (both sides KEN); one name on both sides is not
     assert dyads("Kenyan President William Ruto imposed a curfew on Nairobi.")[0] == {("KEN", "KEN", "1723")}
     assert dyads("Kenya attacked Kenya.")[0] == {("KEN", None, "190")}
+
+
+def test_demand_verb_without_pattern_and_unknown_complement(dyads):
+    # "order" has no pattern here and "reopen" is unknown: the demand frame's generic code, at the object
+    got, art = dyads("Kenya ordered Uganda to reopen the border crossing.")
+    assert got == {("KEN", "UGA", "100")}
+    assert all("frames.tsv:" in e.rule for e in art.events)
+    assert dyads("Kenya did not order Uganda to reopen the border crossing.")[0] == set()
+    assert dyads("Kenya may order Uganda to reopen the border crossing.")[0] == set()

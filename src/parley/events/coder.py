@@ -23,7 +23,8 @@ Per sentence:
    event that its head clause already coded ("rejected X, saying ..."). A future action with an
    ``unless`` condition is an ultimatum (130 unless already a 13x threat). A speech verb whose
    complement is an obligation the lexicon does not know ("declared that China must drop ...") is a
-   generic demand (100). Sentences with a discard word (sports, entertainment, anniversaries) are
+   generic demand (100); so is an appeal/demand verb with no pattern of its own whose complement the
+   lexicon does not know ("ordered X to appear": the frame's generic code, aimed at X). Sentences with a discard word (sports, entertainment, anniversaries) are
    not coded.
 4. **Actors.** Source = the subject (the ``by``-agent of a passive; the governing clause's subject
    for ``xcomp``/``conj``/``advcl`` predicates; the modified noun for relative clauses). A subject
@@ -43,7 +44,9 @@ Per sentence:
    prepositional object; an unmatched ``xcomp``'s object ("threatened to ban X"); the place of
    coercion and force ("imposed a curfew in Algiers"); for threats, the subject of the
    ``if``/``unless`` condition ("... if the Syrian government fails to ..."); as a last resort the
-   nearest actor in the predicate's own phrase and complements (never its subject). Nominal predicates
+   nearest actor in the predicate's own phrase and complements, up to 8 dependency levels down (never its
+   subject). Two differently named mentions of one code ("ethnic Albanians ... in Serbia", a president
+   and his capital) are a domestic dyad; one name on both sides is no target. Nominal predicates
    ("talks between X and Y", "X's visit to Y") take actors from ``between``/possessor/modifiers or
    from the light verb's subject.
 5. **Dyads.** Coordinated actors expand to every dyad; reciprocal events (roots 04 and 06, the
@@ -477,6 +480,16 @@ class EventCoder:
                 return g, "intent"
         return None, None
 
+    def _verb_frame(self, g: Any) -> str | None:
+        """The frame of a governing verb, by its lemma with a particle ("call_on") or alone."""
+        lemma = g.lemma_.lower()
+        for c in g.children:
+            if c.dep_ in {"prt", "prep"}:
+                f = self.frames.verb_frame(f"{lemma}_{c.lower_}")
+                if f:
+                    return f
+        return self.frames.verb_frame(lemma)
+
     def _speech_head(self, v: Any, by_i: dict[int, Clause]) -> Any | None:
         """The speech verb whose ccomp contains ``v`` ("X said (that) v ..."), if any."""
         t = v
@@ -506,14 +519,20 @@ class EventCoder:
         """Predicates of one sentence with their final codes and fact status (no actors yet)."""
         clauses: list[Clause] = []
         speech = False
+        framers: list[tuple[Any, str]] = []  # appeal/demand verbs without a pattern of their own
         for v in sent:
             pattern, target_tok = self.best_pattern(v)
             if pattern is not None:
                 clauses.append(Clause(pred=v, pattern=pattern, code=pattern.code, target_tok=target_tok,
                                       rule=f"{pattern.source} [{pattern.code} {pattern.text}]"))
-            elif not speech and v.pos_ == "VERB" and v.lemma_ in self._speech_lemmas:
+                continue
+            if not speech and v.pos_ == "VERB" and v.lemma_ in self._speech_lemmas:
                 speech = True
-        if not clauses and not speech:
+            if v.pos_ == "VERB":
+                f = self._verb_frame(v)
+                if f in {"appeal", "demand"}:
+                    framers.append((v, f))
+        if not clauses and not speech and not framers:
             return clauses
         text_low = sent.text.lower()
         discard = next((w for w in self.frames.discard_phrases if w in text_low), None)
@@ -661,6 +680,30 @@ class EventCoder:
                     c = Clause(pred=v, pattern=pat, code="010", rule=f"{where} [{code} {pat.text}]")
                     clauses.append(c)
                     by_i[v.i] = c
+        # "ordered X to appear", "demanded that X resign": an appeal/demand verb with no pattern of its own whose
+        # complement the lexicon does not know is the frame's generic code (frames.tsv [generic]), aimed at the
+        # complement's subject or the verb's object
+        if framers and not question and not discard:
+            for v, f in framers:
+                if v.i in by_i or self._negated(v) or self._aux(v) & _HYPO or self._in_condition(v) \
+                        or self._background(v) or self._nonfactive(v, by_i):
+                    continue
+                comp = next((ch for ch in v.children if ch.dep_ in {"xcomp", "ccomp"} and ch.pos_ in {"VERB", "AUX"}
+                             and ch.i not in by_i and not self._negated(ch)), None)
+                if comp is None or any(ch.i in by_i and ch.pos_ in {"VERB", "AUX"} for ch in comp.children
+                                       if ch.dep_ in {"xcomp", "ccomp", "conj"}):
+                    continue
+                tgt = next((x for x in comp.children if x.dep_ in _SUBJ), None) or next(
+                    (x for x in v.children if x.dep_ in _OBJ or x.dep_ == "dative"), None)
+                if tgt is None or f not in self.frames.generic:
+                    continue
+                code, where = self.frames.generic[f]
+                pat = Pattern(code=code, head=v.lemma_.lower(), nominal=False, source=where,
+                              text=f"{v.lemma_.lower()} + uncoded complement")
+                c = Clause(pred=v, pattern=pat, code=code, rule=f"{where} [{code} {pat.text}]", frame=f,
+                           target_override=tgt)
+                clauses.append(c)
+                by_i[v.i] = c
         for c in clauses:
             v = c.pred
             if not c.fact or not (c.code[:2] == "01" or "speech" in c.pattern.flags
