@@ -268,6 +268,9 @@ EXACT = [
     ("The United States would prohibit all aid to the rebels in Sudan.", "1311"),
     ("Japan urged Britain to help save the lives of the refugees.", "0233"),
     ("Norway promised to send equipment to Estonia.", "033"),
+    ("China said it was optimistic about the talks with Japan.", "013"),
+    ("The German chancellor said she was worried about the fighting in Ukraine.", "012"),
+    ("The Indian government is wary of Chinese investment.", "012"),
 ]
 
 
