@@ -24,7 +24,8 @@ Per sentence:
    ``unless`` condition is an ultimatum (130 unless already a 13x threat). A speech verb whose
    complement is an obligation the lexicon does not know ("declared that China must drop ...") is a
    generic demand (100); so is an appeal/demand verb with no pattern of its own whose complement the
-   lexicon does not know ("ordered X to appear": the frame's generic code, aimed at X). Sentences with a discard word (sports, entertainment, anniversaries) are
+   lexicon does not know ("ordered X to appear": the frame's generic code, aimed at X). Sentences with a
+   discard word (sports, entertainment, anniversaries) are
    not coded.
 4. **Actors.** Source = the subject (the ``by``-agent of a passive; the governing clause's subject
    for ``xcomp``/``conj``/``advcl`` predicates; the modified noun for relative clauses). A subject
