@@ -385,3 +385,33 @@ def test_anti_and_pro_countries_are_stances(resolver, text, code):
 def test_transnational_armed_group_has_no_home_state(resolver):
     got = resolver.resolve_text("al-Qaeda leaders")
     assert got.country == "IMG" and got.code.startswith("IMGREB")
+
+
+def test_title_with_portfolio_joins_the_person(code_text):
+    art = code_text("The Federal Minister for Interior Aftab Sherpao allowed the rally in Karachi.")
+    m = next(x for x in art.mentions if "Sherpao" in x.text)
+    assert m.text.startswith("Minister for Interior") and m.actor.country == "PAK"
+
+
+@pytest.mark.parametrize("text,phrase,code", [
+    ("The Asian Network for Free Elections criticised the vote in Cambodia.",
+     "The Asian Network for Free Elections", "NGO"),
+    ("The Pan-African Lawyers Union condemned the arrests.", "Pan-African Lawyers Union", "NGO"),
+])
+def test_unlisted_regional_bodies_are_ngos(code_text, text, phrase, code):
+    assert _mentions(code_text(text))[phrase].actor.code == code
+
+
+def test_unlisted_body_named_for_a_country_is_not_an_ngo(code_text):
+    m = _mentions(code_text("The Kenyan Farmers Forum criticised the tax."))
+    assert all(x.actor.country != "NGO" for x in m.values())
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Revolutionary United Front", "SLEREBRUF"),
+    ("the SPLA", "SDNREBSPLA"),
+    ("Islamic Salvation Front", "DZAOPPFIS"),
+    ("Khmer Rouge guerrillas", "KHMREBKR"),
+])
+def test_armed_groups_and_movements(resolver, text, code):
+    assert resolver.resolve_text(text).code == code

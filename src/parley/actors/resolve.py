@@ -45,6 +45,12 @@ _INSTITUTION_HEADS = frozenset({"department", "ministry", "court", "council", "p
                                 "fleet", "senate", "congress", "assembly", "cabinet", "bank", "force"})
 _GOVERNMENT_HEADS = frozenset({"department", "ministry", "office", "cabinet"})
 _WORD_CHAR = re.compile(r"\w")
+_REGIONAL = re.compile(r"\b(?:African|Asian|European|Arab|Latin American|Caribbean|Pacific|Nordic|Balkan|"
+                       r"Third World|International|World|Global|Pan-\w+|Inter-American)\b")
+_BODY_HEADS = frozenset({"Association", "Forum", "Committee", "Council", "Federation", "Union", "League",
+                         "Network", "Alliance", "Coalition", "Society", "Institute", "Foundation", "Movement",
+                         "Centre", "Center", "Organization", "Organisation", "Fund", "Jurists", "Lawyers",
+                         "Watch", "Congress", "Academy", "Trust", "Campaign"})
 _STANCE = re.compile(r"(?:^|\W)(?:anti|pro)-$", re.IGNORECASE)
 # a leader's surname before these names the leader's government: "the Bush administration", "the Sharon
 # government", "the Assad regime"
@@ -451,6 +457,7 @@ class ActorResolver:
     def find(self, doc: Any, day: date | None) -> list[Mention]:
         matches = self._raw_matches(doc)
         matches = self._add_people(doc, matches, day)
+        matches = self._regional_bodies(doc, matches)
         groups: list[list[tuple[int, int, list[Entry], str]]] = []
         for m in matches:
             if groups:
@@ -472,17 +479,45 @@ class ActorResolver:
         return mentions
 
     @staticmethod
+    def _regional_bodies(doc: Any, matches: list[tuple[int, int, list[Entry], str]]
+                         ) -> list[tuple[int, int, list[Entry], str]]:
+        """An organisation the knowledge base does not know, named for a region or the world rather than a
+        country ("Association of African Jurists", "Third World Water Forum"), is coded NGO: the
+        intergovernmental bodies are few and listed by name, so an unlisted one is most likely
+        non-governmental. A name with a country in it ("Liberian Peace Council") is left to that country."""
+        out = list(matches)
+        for ent in getattr(doc, "ents", ()):
+            if ent.label_ != "ORG" or not _REGIONAL.search(ent.text):
+                continue
+            if not any(t.text in _BODY_HEADS for t in ent):
+                continue
+            inside = [m for m in out if m[0] < ent.end and m[1] > ent.start]
+            if any(m[2][0].kind != "agent" or m[0] < ent.start or m[1] > ent.end for m in inside):
+                continue
+            out = [m for m in out if m not in inside]
+            entry = Entry(key="unlisted-regional-body", kind="org", country="NGO", code="NGO", label=ent.text)
+            out.append((ent.start, ent.end, [entry], ent.text))
+        return sorted(out, key=lambda m: m[0])
+
+    @staticmethod
     def _joins(doc: Any, group: list[tuple[int, int, list[Entry], str]], m: tuple[int, int, list[Entry], str],
                gap: list[Any]) -> bool:
         """Words between two pieces that still make one phrase:
 
         * "Vietnamese-led forces", "NATO-led troops": the leader's country (or organisation) and the agent;
         * "Nicaragua's Sandinista government", "Iraqi oil workers": a country, then up to three modifiers
-          of the agent noun (adjectives, names, nouns whose syntactic head is inside the phrase).
+          of the agent noun (adjectives, names, nouns whose syntactic head is inside the phrase);
+        * "Minister for Interior Aftab Sherpao": a title, its capitalised portfolio, then the person.
         """
-        if not gap or m[2][0].kind != "agent":
+        if not gap:
             return False
         prev = group[-1][2][0]
+        if prev.kind == "agent" and m[2][0].kind in {"person", "name"} and gap[0].lower_ in {"for", "of"} and \
+                1 < len(gap) <= 5 and all(t.text[:1].isupper() or t.lower_ in {"and", "&"} for t in gap[1:]) and \
+                gap[1].text[:1].isupper():
+            return True  # "Minister for Interior Aftab Sherpao", "Minister of Planning and Investment X"
+        if m[2][0].kind != "agent":
+            return False
         words = [t.text.lower() for t in gap]
         if words in (["-", "led"], ["-led"], ["led"]) and prev.kind in {"country", "adjective", "metonym", "org"}:
             return True
