@@ -34,6 +34,7 @@ PATTERNS = """
 0331	pledge =fund
 143	organize =strike
 1723	impose =curfew on:@
+042	arrive in:@
 """
 
 
@@ -256,3 +257,9 @@ def test_demand_verb_without_pattern_and_unknown_complement(dyads):
     assert all("frames.tsv:" in e.rule for e in art.events)
     assert dyads("Kenya did not order Uganda to reopen the border crossing.")[0] == set()
     assert dyads("Kenya may order Uganda to reopen the border crossing.")[0] == set()
+
+
+def test_armed_forces_arriving_are_not_a_visit(dyads):
+    assert dyads("The Kenyan president arrived in Somalia on Monday.")[0] == {("KEN", "SOM", "042")}
+    assert dyads("Kenyan peacekeeping troops arrived in Somalia on Monday.")[0] == {("KEN", "SOM", "074")}
+    assert dyads("Kenyan troops arrived in Somalia on Monday.")[0] == set()

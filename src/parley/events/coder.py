@@ -26,7 +26,7 @@ Per sentence:
    generic demand (100); so is an appeal/demand verb with no pattern of its own whose complement the
    lexicon does not know ("ordered X to appear": the frame's generic code, aimed at X). Sentences with a
    discard word (sports, entertainment, anniversaries) are
-   not coded.
+   not coded. Armed forces arriving are no visit (042/044): peacekeepers give 074, other troops nothing.
 4. **Actors.** Source = the subject (the ``by``-agent of a passive; the governing clause's subject
    for ``xcomp``/``conj``/``advcl`` predicates; the modified noun for relative clauses). A subject
    that names no actor but is a document or body ("a resolution whose sponsors include X",
@@ -118,6 +118,10 @@ _QUANTITY_NOUNS = {"ton", "tonne", "amount", "number", "lot", "million", "billio
                    "series", "round", "wave", "set", "total", "sum", "bundle", "supply", "shipment"}
 _LOCATIVE_TARGET_ROOTS = {"13", "15", "17", "18", "19", "20"}
 _LIGHT_DEPS = {"dobj", "attr", "nsubjpass", "pobj"}
+_VISIT_CODES = frozenset({"042", "044"})
+_MILITARY_NOUNS = frozenset({"troop", "troops", "soldier", "soldiers", "force", "forces", "peacekeeper", "peacekeepers",
+                             "contingent", "battalion", "brigade", "regiment", "marine", "marines", "paratrooper",
+                             "paratroopers", "warship", "warships", "tank", "tanks", "unit", "units"})
 # how deep (dependency levels) the last-resort target search goes: a target is often far down a purpose or
 # grievance phrase ("staged a hunger strike in protest against violations by X", "to press demands ... from X")
 _DEEP_LEVELS = 8
@@ -642,6 +646,22 @@ class EventCoder:
             if neg:
                 c.fact, c.why = False, "negated"
                 continue
+        # "peacekeeping troops arrived in X": armed forces arriving are not a diplomatic visit; peacekeepers
+        # provide military protection (074), other troops are a deployment the visit codes do not cover
+        for c in clauses:
+            if not c.fact or c.code not in _VISIT_CODES or c.pred.pos_ in {"NOUN", "PROPN"}:
+                continue
+            subj, passive = self.subject_of(c.pred)
+            if subj is None or passive:
+                continue
+            words = {t.lemma_.lower() for t in subj.subtree}
+            if subj.lemma_.lower() in _MILITARY_NOUNS or (words & _MILITARY_NOUNS and subj.lemma_.lower() in {
+                    "deployment", "batch", "patch", "group", "contingent", "unit", "first", "part", "element"}):
+                if any(w.startswith("peacekeep") for w in words):
+                    c.rule = f"{c.rule} + peacekeepers arriving → 074"
+                    c.code = "074"
+                else:
+                    c.fact, c.why = False, "armed forces arriving (not a visit)"
         # "rejected a request to interrogate detainees", "rejected calls for economic aid": a refusal of a
         # proposal is coded through the proposal's content (refusal column of frames.tsv)
         for c in clauses:
