@@ -274,6 +274,9 @@ EXACT = [
     ("The German chancellor said she was worried about the fighting in Ukraine.", "012"),
     ("The Indian government is wary of Chinese investment.", "012"),
     ("Brazil said it was concerned about the clashes.", "012"),
+    ("Iranian and British diplomats gathered in Vienna for talks on the nuclear deal.", "040"),
+    ("The United Nations evacuated its peacekeepers from Somalia.", "1661"),
+    ("Chechen rebels murdered three Russian soldiers in an ambush.", "190"),
 ]
 
 
