@@ -415,3 +415,20 @@ def test_unlisted_body_named_for_a_country_is_not_an_ngo(code_text):
 ])
 def test_armed_groups_and_movements(resolver, text, code):
     assert resolver.resolve_text(text).code == code
+
+
+@pytest.mark.parametrize("text,phrase,code", [
+    ("Kenyan police used tear gas on demonstrators in the capital.", "demonstrators", "KENCVL"),
+    ("Bombers killed nine people at a market in Peshawar.", "people", "PAKCVL"),  # the place, not a country word
+    ("Turkish police detained students on Monday.", "students", "TUREDU"),
+    ("Chinese and Russian police detained students.", "students", "EDU"),  # two countries: no guess
+    ("Israeli troops killed two gunmen.", "gunmen", "UAF"),  # armed men may be anyone's
+    ("Chinese President Xi met the prime minister.", "prime minister", "GOV"),  # officials are left alone
+])
+def test_local_people_take_the_country_of_the_sentence(code_text, text, phrase, code):
+    assert _mentions(code_text(text))[phrase].actor.code == code
+
+
+def test_country_possessive_with_a_participle_modifier(code_text):
+    m = _mentions(code_text("Ali Benhadj, Algeria's leading rights activist, began a hunger strike."))
+    assert m["Algeria's leading rights activist"].actor.code == "DZACVL"

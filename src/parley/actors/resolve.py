@@ -58,6 +58,8 @@ _LEADER_BODIES = frozenset({"administration", "government", "regime", "cabinet",
 _PLACE_PREPS = frozenset({"of", "in", "throughout", "across", "from"})
 _INCOMERS = frozenset({"settler", "colonist", "expatriate", "visitor", "tourist", "pilgrim", "immigrant",
                        "migrant", "foreigner", "delegation", "envoy", "ambassador", "diplomat", "embassy"})
+_LOCAL_SECTORS = frozenset({"CVL", "OPP", "REB", "CRM", "EDU", "LAB", "MED", "HLH", "REL", "AGR", "BUS", "PTY",
+                            "ENV"})
 _LOCATED = frozenset({"based", "operating", "living", "active"})  # "a group based in Trinidad"
 _NAME_SUFFIXES = frozenset({"jr.", "sr.", "jr", "sr", "ii", "iii", "iv"})
 
@@ -476,7 +478,35 @@ class ActorResolver:
         self._titled_context(doc, mentions)
         self._place_agents(doc, mentions)
         self._ethnic_residence(doc, mentions)
+        self._local_context(doc, mentions)
         return mentions
+
+    def _local_context(self, doc: Any, mentions: list[Mention]) -> None:
+        """"Egyptian police dispersed demonstrators", "bombers killed 23 people in Tel Aviv": people of a
+        local kind (civilians, protesters, rebels, students, workers, ...) named without a country belong
+        where the sentence takes place — the one country of the cities and regions it names, else the one
+        country it names at all. Officials, armed forces, international staff and travellers are left
+        alone: they are as often foreign as local."""
+        for m in mentions:
+            if m.actor.country or m.kind != "agent" or (m.actor.sector or "")[:3] not in _LOCAL_SECTORS:
+                continue
+            if m.actor.code[:3] in _NON_STATE or doc[m.end - 1].lemma_.lower() in _INCOMERS:
+                continue
+            sent = doc[m.start].sent
+            taken = {i for o in mentions for i in range(o.start, o.end)}
+            places = set()
+            for ent in getattr(doc, "ents", ()):
+                if ent.label_ in {"GPE", "LOC"} and sent.start <= ent.start < sent.end and ent.start not in taken:
+                    iso = self.place_country(ent.text)
+                    if iso:
+                        places.add(iso)
+            countries = {o.actor.country for o in mentions if o is not m and o.actor.country
+                         and o.actor.country not in _NON_STATE and sent.start <= o.start < sent.end}
+            pick = places if places else countries
+            if len(pick) == 1:
+                c = next(iter(pick))
+                m.actor = Actor(code=c + (m.actor.code or ""), country=c, sector=m.actor.sector,
+                                text=m.actor.text, entry=m.actor.entry + "+sentence")
 
     @staticmethod
     def _regional_bodies(doc: Any, matches: list[tuple[int, int, list[Entry], str]]
@@ -528,7 +558,7 @@ class ActorResolver:
             return False
         lo, hi = mods[0].i, m[1]
         for t in mods:
-            if t.pos_ not in {"ADJ", "PROPN", "NOUN"} and t.text != "-":
+            if t.pos_ not in {"ADJ", "PROPN", "NOUN"} and t.text != "-" and t.dep_ != "amod":
                 return False
             if t.ent_type_ == "PERSON" or not lo <= t.head.i < hi:
                 return False
