@@ -263,3 +263,10 @@ def test_armed_forces_arriving_are_not_a_visit(dyads):
     assert dyads("The Kenyan president arrived in Somalia on Monday.")[0] == {("KEN", "SOM", "042")}
     assert dyads("Kenyan peacekeeping troops arrived in Somalia on Monday.")[0] == {("KEN", "SOM", "074")}
     assert dyads("Kenyan troops arrived in Somalia on Monday.")[0] == set()
+
+
+def test_two_parties_of_one_country_meeting_is_reciprocal(dyads):
+    got = dyads("The Sudanese government and the SPLA rebels held talks in Nairobi.")[0]
+    assert {(s, t) for s, t, _ in got} == {("SDN", "SDN")} and len(dyads(
+        "The Sudanese government and the SPLA rebels held talks in Nairobi.")[1].events) == 2
+    assert dyads("Sudan and Sudan held talks.")[0] == {("SDN", None, "040")}

@@ -57,6 +57,23 @@ def test_plover_gold_expansion():
     rec = {"plover_event": "FIGHT", "markup": "", "source": [{"actorText": "x", "code": "JAP"}],
            "target": [{"actorText": "y", "code": "USA"}, {"actorText": "z", "code": "GBR"}]}
     assert gold_tuples(rec) == {("JPN", "USA", "ASSAULT"), ("JPN", "GBR", "ASSAULT")}
+    # a SRC/TAR span and the actor text differ in extent; one span can hold both parties
+    rec = {"plover_event": "AGREE", "markup": "The (SRC/TAR: Kenyan) and (SRC/TAR: Somali) sides agreed",
+           "source": [{"actorText": "Kenyan", "code": "KEN"}, {"actorText": "Somali-backed", "code": "SOM"}],
+           "target": None}
+    assert gold_tuples(rec) == {("KEN", "SOM", "AGREE"), ("SOM", "KEN", "AGREE")}
+    rec = {"plover_event": "AGREE", "markup": "(SRC/TAR: Kenyan and Somali warships) sailed",
+           "source": [{"actorText": "Kenyan", "code": "KEN"}, {"actorText": "Somali", "code": "SOM"}],
+           "target": None}
+    assert gold_tuples(rec) == {("KEN", "SOM", "AGREE"), ("SOM", "KEN", "AGREE")}
+    # a compound of two parties of one country is a domestic event both ways: (C, C)
+    rec = {"plover_event": "AGREE", "markup": "the (SRC/TAR: Kenyan government) and (SRC/TAR: the rebels) agreed",
+           "source": [{"actorText": "Kenyan government", "code": "KEN"}, {"actorText": "the rebels", "code": "KEN"}],
+           "target": None}
+    assert gold_tuples(rec) == {("KEN", "KEN", "AGREE")}
+    rec = {"plover_event": "AGREE", "markup": "(SRC: Kenya) agreed",
+           "source": [{"actorText": "Kenya", "code": "KEN"}], "target": None}
+    assert gold_tuples(rec) == {("KEN", None, "AGREE")}
 
 
 def test_floors_only_rise():

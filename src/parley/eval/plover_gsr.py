@@ -4,7 +4,9 @@ Scoring, per sentence:
 
 * **tuples** — the set of (source country, target country or none, PLOVER event) from the gold record
   against the same set from parley's events. Gold actors marked ``SRC/TAR`` (compound/reciprocal:
-  "Hungarian and Romanian officials agreed") expand to both directions. Events of CAMEO roots 01–02
+  "Hungarian and Romanian officials agreed") expand to both directions: every ordered pair of those
+  actors, so a government and rebels of one country give (C, C); a markup span and an actor text match
+  when their words overlap ("(SRC/TAR: Greek) sides" for the actor "Greek-Cypriot"). Events of CAMEO roots 01–02
   have no PLOVER event: they are outside this scoring and neither help nor hurt. Any event on a
   record without a gold event would be a false positive.
 * **event type accuracy** (``plover_accuracy``) — the PLOVER event of the sentence's *primary*
@@ -45,6 +47,10 @@ def country(code: str | None) -> str | None:
     return COUNTRY_CODES.get(code, code)
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def _actors(value: Any) -> list[dict[str, Any]]:
     return [a for a in value if isinstance(a, dict)] if isinstance(value, list) else []
 
@@ -55,18 +61,20 @@ def gold_tuples(rec: dict[str, Any]) -> set[tuple[str | None, str | None, str | 
         return set()
     sources = _actors(rec.get("source"))
     targets = _actors(rec.get("target"))
-    recip_texts = {t.strip().lower() for t in _RECIP_RE.findall(rec.get("markup") or "")}
+    recip_texts = [_words(t) for t in _RECIP_RE.findall(rec.get("markup") or "")]
     src = {country(a.get("code")) for a in sources if a.get("code")}
     tgt = {country(a.get("code")) for a in targets if a.get("code")}
     out: set[tuple[str | None, str | None, str | None]] = set()
-    recip = {country(a.get("code")) for a in sources
-             if a.get("code") and (a.get("actorText") or "").strip().lower() in recip_texts}
-    if len(recip) > 1:  # compound/reciprocal: every ordered pair
-        for a in recip:
-            for b in recip:
-                if a != b:
-                    out.add((a, b, ev))
-        src -= recip
+    # the markup's span and the record's actor text may differ in extent ("(SRC/TAR: Greek) sides" for the
+    # actor "Greek-Cypriot"): a source is reciprocal when its words and a SRC/TAR span's words overlap
+    recip_actors = [a for a in sources if a.get("code") and any(
+        _words(a.get("actorText") or "") & w for w in recip_texts)]
+    if len(recip_actors) > 1:  # compound/reciprocal: every ordered pair of the actors, by their countries
+        for i, a in enumerate(recip_actors):
+            for j, b in enumerate(recip_actors):
+                if i != j:
+                    out.add((country(a.get("code")), country(b.get("code")), ev))
+        src -= {country(a.get("code")) for a in recip_actors}
     for s in src:
         if tgt:
             for t in tgt:

@@ -1198,7 +1198,10 @@ class EventCoder:
             c.why = "no source actor"
             return
         code = self.ontology[c.code]
-        src_countries = {a.country for _, a in sources}
+        # the parties: one per country, or per sector within one country ("the government and the rebels agreed")
+        one_country = len({a.country for _, a in sources}) == 1
+        party = (lambda a: a.code) if one_country else (lambda a: a.country)
+        src_countries = {party(a) for _, a in sources}
         recip = (code.root in RECIPROCAL_ROOTS or code.code in RECIPROCAL_CODES or "recip" in c.pattern.flags
                  or (code.root in {"03", "05", "08"} and c.pred.lemma_.lower() in _MUTUAL_LEMMAS)
                  ) and len(src_countries) > 1
@@ -1218,7 +1221,7 @@ class EventCoder:
         elif (recip or each_other) and len(src_countries) > 1:
             for s in sources:
                 for t in sources:
-                    if s[0] is not t[0] and s[1].country != t[1].country:
+                    if s[0] is not t[0] and party(s[1]) != party(t[1]):
                         dyads.append((s, t))
         else:
             dyads = [(s, None) for s in sources]
