@@ -432,3 +432,21 @@ def test_local_people_take_the_country_of_the_sentence(code_text, text, phrase, 
 def test_country_possessive_with_a_participle_modifier(code_text):
     m = _mentions(code_text("Ali Benhadj, Algeria's leading rights activist, began a hunger strike."))
     assert m["Algeria's leading rights activist"].actor.code == "DZACVL"
+
+
+@pytest.mark.parametrize("text,phrase,code", [
+    ("The Serbs of Bosnia rejected the peace plan.", "Serbs", "BIH"),  # a people *of* a place lives there
+    ("The Russians of Moscow cheered the team.", "Russians", "RUS"),
+])
+def test_a_people_of_a_place(code_text, text, phrase, code):
+    assert _mentions(code_text(text))[phrase].actor.code == code
+
+
+def test_bracketed_acronym_is_not_a_person_alias(code_text):
+    art = code_text("The Kenya Kidney Alliance (AKK) officials demanded support.")
+    assert all(m.person is None for m in art.mentions)
+
+
+def test_secretary_general_of_an_organisation(code_text):
+    m = _mentions(code_text("Arab League Secretary General Omar Taleb met Syrian leaders."))
+    assert m["Arab League Secretary General Omar Taleb"].actor.country == "IGO"

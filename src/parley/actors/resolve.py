@@ -289,6 +289,9 @@ class ActorResolver:
             if p.start not in starts or p.end not in ends:
                 continue
             s_tok, e_tok = starts[p.start], ends[p.end]
+            if p.entry.kind == "person" and p.surface.isupper() and s_tok > 0 and doc[s_tok - 1].text == "(" \
+                    and e_tok < len(doc) and doc[e_tok].text == ")":
+                continue  # "Montenegro Municipality Association (AKK)": an acronym of the name before it
             if p.entry.kind == "agent":
                 # agent nouns: the phrase must end on a noun, not a verb ("leaders" ok, "leads" no)
                 if doc[e_tok - 1].pos_ not in {"NOUN", "PROPN", ""}:
@@ -570,10 +573,16 @@ class ActorResolver:
         another country) named in the same sentence. With none, the demonym's country stays."""
         for m in mentions:
             old = m.actor.country
-            if not old or old in _NON_STATE or m.start == 0 or doc[m.start - 1].lower_ != "ethnic" \
-                    or "adjective" not in m.parts or "person" in m.parts or "org" in m.parts:
+            if not old or old in _NON_STATE or "adjective" not in m.parts or "person" in m.parts or "org" in m.parts:
+                continue
+            ethnic = m.start > 0 and doc[m.start - 1].lower_ == "ethnic"
+            # "the Albanians of southern Serbia": a people *of* a place of another country lives there
+            of_place = m.parts == ("adjective",) and m.end < len(doc) and doc[m.end].lower_ == "of"
+            if not ethnic and not of_place:
                 continue
             sent = doc[m.start].sent
+            if of_place and not ethnic:
+                sent = doc[m.end:min(m.end + 5, sent.end)]  # only what follows "of"
             cands: list[tuple[int, str]] = []
             for o in mentions:
                 c = o.actor.country
