@@ -277,6 +277,12 @@ EXACT = [
     ("Iranian and British diplomats gathered in Vienna for talks on the nuclear deal.", "040"),
     ("The United Nations evacuated its peacekeepers from Somalia.", "1661"),
     ("Chechen rebels murdered three Russian soldiers in an ambush.", "190"),
+    ("Russia cut off gas supplies to Ukraine.", "160"),
+    ("Israel cut off water to Gaza.", "1623"),
+    ("Indonesia lifted trade barriers on rice imports.", "061"),
+    ("Kenyan jurists investigated the welfare of Libyan prisoners.", "092"),
+    ("Some 500,000 Serbian workers stopped work on Monday over a new labour bill.", "1432"),
+    ("Britain urged Japan to implement economic reforms.", "0242"),
 ]
 
 
