@@ -450,3 +450,8 @@ def test_bracketed_acronym_is_not_a_person_alias(code_text):
 def test_secretary_general_of_an_organisation(code_text):
     m = _mentions(code_text("Arab League Secretary General Omar Taleb met Syrian leaders."))
     assert m["Arab League Secretary General Omar Taleb"].actor.country == "IGO"
+
+
+def test_the_scene_country_beats_other_countries_for_local_people(code_text):
+    m = _mentions(code_text("Thousands of people marched in Taiwan in defiance of Chinese warnings."))
+    assert m["people"].actor.code == "TWNCVL"

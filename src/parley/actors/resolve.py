@@ -60,6 +60,7 @@ _INCOMERS = frozenset({"settler", "colonist", "expatriate", "visitor", "tourist"
                        "migrant", "foreigner", "delegation", "envoy", "ambassador", "diplomat", "embassy"})
 _LOCAL_SECTORS = frozenset({"CVL", "OPP", "REB", "CRM", "EDU", "LAB", "MED", "HLH", "REL", "AGR", "BUS", "PTY",
                             "ENV"})
+_SCENE_PREPS = frozenset({"in", "at", "near", "across", "throughout", "inside"})
 _LOCATED = frozenset({"based", "operating", "living", "active"})  # "a group based in Trinidad"
 _NAME_SUFFIXES = frozenset({"jr.", "sr.", "jr", "sr", "ii", "iii", "iv"})
 
@@ -487,8 +488,8 @@ class ActorResolver:
     def _local_context(self, doc: Any, mentions: list[Mention]) -> None:
         """"Egyptian police dispersed demonstrators", "bombers killed 23 people in Tel Aviv": people of a
         local kind (civilians, protesters, rebels, students, workers, ...) named without a country belong
-        where the sentence takes place — the one country of the cities and regions it names, else the one
-        country it names at all. Officials, armed forces, international staff and travellers are left
+        where the sentence takes place — the one country of the cities and regions it names (and of
+        countries named as the scene: "in Hong Kong"), else the one country it names at all. Officials, armed forces, international staff and travellers are left
         alone: they are as often foreign as local."""
         for m in mentions:
             if m.actor.country or m.kind != "agent" or (m.actor.sector or "")[:3] not in _LOCAL_SECTORS:
@@ -505,6 +506,13 @@ class ActorResolver:
                         places.add(iso)
             countries = {o.actor.country for o in mentions if o is not m and o.actor.country
                          and o.actor.country not in _NON_STATE and sent.start <= o.start < sent.end}
+            # a country or capital named as the scene ("in Hong Kong", "at a jail in East Timor") counts as
+            # a place; "in defiance of Chinese authorities" does not
+            for o in mentions:
+                if o is not m and o.kind in {"country", "metonym"} and set(o.parts) <= {"country", "metonym"} \
+                        and o.actor.country and o.actor.country not in _NON_STATE and o.start > sent.start \
+                        and sent.start <= o.start < sent.end and doc[o.start - 1].lower_ in _SCENE_PREPS:
+                    places.add(o.actor.country)
             pick = places if places else countries
             if len(pick) == 1:
                 c = next(iter(pick))
