@@ -270,3 +270,13 @@ def test_two_parties_of_one_country_meeting_is_reciprocal(dyads):
     assert {(s, t) for s, t, _ in got} == {("SDN", "SDN")} and len(dyads(
         "The Sudanese government and the SPLA rebels held talks in Nairobi.")[1].events) == 2
     assert dyads("Sudan and Sudan held talks.")[0] == {("SDN", None, "040")}
+
+
+def test_pronoun_in_an_obligation_is_the_addressee(dyads):
+    # "told X that it must ...": "it" is X, the demand's target (not a party further down the clause)
+    assert dyads("France told Iran that it must release the prisoners to Germany.")[0] == {("FRA", "IRN", "1053")}
+
+
+def test_without_phrase_names_no_target(dyads):
+    # "without meeting X": X is not a party of the act
+    assert dyads("Japan released the prisoners without meeting with China.")[0] == {("JPN", None, "0841")}

@@ -125,6 +125,8 @@ _MILITARY_NOUNS = frozenset({"troop", "troops", "soldier", "soldiers", "force", 
 # how deep (dependency levels) the last-resort target search goes: a target is often far down a purpose or
 # grievance phrase ("staged a hunger strike in protest against violations by X", "to press demands ... from X")
 _DEEP_LEVELS = 8
+# prepositions whose phrase is not the act's party ("agreed to resign without returning to X")
+_NOT_PREPS = frozenset({"without", "except", "unlike"})
 
 
 @dataclass
@@ -1007,6 +1009,19 @@ class EventCoder:
             got = self.actors_at(c.target_override, idx, deep=True)
             if got:
                 return got
+            if c.target_override.pos_ == "PRON" and c.governor is not None:
+                # "a reminder to Iraq that it must cooperate", "told Iraq it must ...": the pronoun is the
+                # addressee of the speech noun or verb
+                g = c.governor
+                kids = list(g.children)
+                if g.pos_ in {"NOUN", "PROPN"} and g.dep_ in _OBJ and g.head != g:
+                    kids += [k for k in g.head.children if k.dep_ in {"dative", "prep"}]  # "issued a reminder to X"
+                for ch in kids:
+                    hold = (self._pobj(ch) if ch.lower_ == "to" else None) if ch.dep_ in {"prep", "dative"} else (
+                        ch if ch.dep_ in _OBJ and g.pos_ in {"VERB", "AUX"} else None)
+                    got = self.actors_at(hold, idx) if hold is not None else []
+                    if got:
+                        return got
         if c.target_tok is not None:
             got = self.actors_at(c.target_tok, idx, deep=True)
             if got or c.target_tok.pos_ in {"PROPN", "PRON"}:
@@ -1057,8 +1072,12 @@ class EventCoder:
     def _deep_target(self, v: Any, idx: dict[int, Mention], c: Clause) -> list[tuple[Mention, Actor]]:
         """Last resort: the nearest actor (breadth-first) in the predicate's own phrase and complements,
         never in its subject ("demanded that the DPRK forsake ...", "threatened to resume attacks in Israel")."""
+        return self._deep_search(v, idx, _NOT_PREPS)
+
+    def _deep_search(self, v: Any, idx: dict[int, Mention], skip: frozenset[str]) -> list[tuple[Mention, Actor]]:
         frontier = [ch for ch in v.children if ch.dep_ not in self._SKIP_DEEP and not (
-            ch.dep_ == "advcl" and any(x.dep_ in _SUBJ | _PASS_SUBJ for x in ch.children))]
+            ch.dep_ == "advcl" and any(x.dep_ in _SUBJ | _PASS_SUBJ for x in ch.children))
+            and not (ch.dep_ == "prep" and ch.lower_ in skip)]
         seen_m: set[int] = set()
         for _ in range(_DEEP_LEVELS):
             nxt = []
@@ -1070,7 +1089,8 @@ class EventCoder:
                         return [(m, m.actor)] + [(idx[x.i], idx[x.i].actor) for x in t.conjuncts
                                                  if x.i > t.i and x.i in idx and idx[x.i].actor.code]
                 nxt.extend(ch for ch in t.children if ch.dep_ not in {"punct", "cc", "relcl", "appos"} and not (
-                    ch.dep_ == "advcl" and any(x.dep_ in _SUBJ | _PASS_SUBJ for x in ch.children)))
+                    ch.dep_ == "advcl" and any(x.dep_ in _SUBJ | _PASS_SUBJ for x in ch.children))
+                    and not (ch.dep_ == "prep" and ch.lower_ in skip))
                 if t.dep_ in {"ccomp", "xcomp"}:
                     nxt.extend(ch for ch in t.children if ch.dep_ in {"nsubj", "nsubjpass"})
             frontier = sorted(nxt, key=lambda x: x.i)
