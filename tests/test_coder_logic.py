@@ -35,6 +35,7 @@ PATTERNS = """
 143	organize =strike
 1723	impose =curfew on:@
 042	arrive in:@
+111	condemn
 """
 
 
@@ -280,3 +281,9 @@ def test_pronoun_in_an_obligation_is_the_addressee(dyads):
 def test_without_phrase_names_no_target(dyads):
     # "without meeting X": X is not a party of the act
     assert dyads("Japan released the prisoners without meeting with China.")[0] == {("JPN", None, "0841")}
+
+
+def test_target_inside_an_apposition(dyads):
+    # "condemned as a crime X's arrest of ...": the apposition of a plain noun names the target
+    assert dyads("Japan condemned as a serious provocation China's detention of the fishermen.")[0] == {
+        ("JPN", "CHN", "111")}

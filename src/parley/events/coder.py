@@ -1088,7 +1088,8 @@ class EventCoder:
                     if m.actor.code and (m.actor.country or m.person is not None) and m.kind != "agent":
                         return [(m, m.actor)] + [(idx[x.i], idx[x.i].actor) for x in t.conjuncts
                                                  if x.i > t.i and x.i in idx and idx[x.i].actor.code]
-                nxt.extend(ch for ch in t.children if ch.dep_ not in {"punct", "cc", "relcl", "appos"} and not (
+                nxt.extend(ch for ch in t.children if ch.dep_ not in {"punct", "cc", "relcl"} and not (
+                    ch.dep_ == "appos" and m is not None) and not (
                     ch.dep_ == "advcl" and any(x.dep_ in _SUBJ | _PASS_SUBJ for x in ch.children))
                     and not (ch.dep_ == "prep" and ch.lower_ in skip))
                 if t.dep_ in {"ccomp", "xcomp"}:
