@@ -287,3 +287,9 @@ def test_target_inside_an_apposition(dyads):
     # "condemned as a crime X's arrest of ...": the apposition of a plain noun names the target
     assert dyads("Japan condemned as a serious provocation China's detention of the fishermen.")[0] == {
         ("JPN", "CHN", "111")}
+
+
+def test_swear_is_an_intent_frame(dyads):
+    got = dyads("Iran swore to attack Israel.")[0]
+    assert got == dyads("Iran vowed to attack Israel.")[0] and {(s, t) for s, t, _ in got} == {("IRN", "ISR")}
+    assert all(code.startswith("13") for _, _, code in got)
