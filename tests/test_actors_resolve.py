@@ -455,3 +455,12 @@ def test_secretary_general_of_an_organisation(code_text):
 def test_the_scene_country_beats_other_countries_for_local_people(code_text):
     m = _mentions(code_text("Thousands of people marched in Taiwan in defiance of Chinese warnings."))
     assert m["people"].actor.code == "TWNCVL"
+
+
+@pytest.mark.parametrize("text,phrase,code", [
+    ("Senior Hungarian and Romanian officials agreed to cooperate.", "Hungarian", "HUNGOV"),
+    ("French and Egyptian warships began naval exercises.", "French", "FRAMIL"),
+    ("France and German officials met in Paris.", "France", "FRA"),  # a noun of its own, not a modifier
+])
+def test_coordinated_country_words_share_the_agent(code_text, text, phrase, code):
+    assert _mentions(code_text(text))[phrase].actor.code == code

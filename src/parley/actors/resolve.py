@@ -483,7 +483,31 @@ class ActorResolver:
         self._place_agents(doc, mentions)
         self._ethnic_residence(doc, mentions)
         self._local_context(doc, mentions)
+        self._shared_heads(doc, mentions)
         return mentions
+
+    @staticmethod
+    def _shared_heads(doc: Any, mentions: list[Mention]) -> None:
+        """"French and Egyptian warships", "U.S. and Russian negotiators": a bare country word coordinated
+        with a country + agent phrase shares that phrase's agent (FRAMIL, USAGOV)."""
+        for k, m in enumerate(mentions[:-1]):
+            o = mentions[k + 1]
+            if m.kind != "country" or not m.actor.country or m.actor.code != m.actor.country:
+                continue
+            if len(o.parts) < 2 or o.parts[0] not in {"country", "adjective"} or "agent" not in o.parts \
+                    or "person" in o.parts or not o.actor.country or o.actor.country in _NON_STATE:
+                continue
+            gap = [t.lower_ for t in doc[m.end:o.start]]
+            if gap not in (["and"], [",", "and"], [","], ["or"]):
+                continue
+            t = doc[m.end - 1]  # a modifier of the shared noun, not a noun of its own ("France and German officials")
+            if t.dep_ not in {"amod", "compound", "nmod", "conj"} or not (
+                    o.start <= t.head.i < o.end or o.start <= t.head.head.i < o.end):
+                continue
+            suffix = o.actor.code[len(o.actor.country):] if o.actor.code.startswith(o.actor.country) else ""
+            if suffix:
+                m.actor = Actor(code=m.actor.country + suffix, country=m.actor.country, sector=o.actor.sector,
+                                text=m.actor.text, entry=m.actor.entry + "+shared-head")
 
     def _local_context(self, doc: Any, mentions: list[Mention]) -> None:
         """"Egyptian police dispersed demonstrators", "bombers killed 23 people in Tel Aviv": people of a
