@@ -13,6 +13,12 @@ Beyond exact phrases:
 * **fuzzy names** (rapidfuzz, conservative): a PERSON span that matches no phrase is compared with the
   knowledge base's people names; a near-identical spelling (ratio ≥ ``FUZZY_MIN``) takes that person;
 * **former office holders**: after a person's last dated role has ended they are ``<country>ELI``;
+  undated text takes the role the phrase names (org, country, title), else the latest office;
+* **known surnames** after a title ("President Bush") or before a government word ("the Bush
+  administration") when all their holders share one country;
+* **context rules** (documented in ``data/actors/SCHEMA.md``): ethnic groups by country of residence,
+  local agents of/in a place, local people by the sentence's scene, X-led and modified agents,
+  coordinated country words sharing an agent, anti-/pro- stances, unlisted regional bodies (NGO);
 * **carry-over** (option ``carry_over``, see :mod:`parley.actors.carryover`).
 
 :meth:`ActorResolver.resolve_text` answers the same question for a bare string ("Armenian Prime
@@ -513,8 +519,9 @@ class ActorResolver:
         """"Egyptian police dispersed demonstrators", "bombers killed 23 people in Tel Aviv": people of a
         local kind (civilians, protesters, rebels, students, workers, ...) named without a country belong
         where the sentence takes place — the one country of the cities and regions it names (and of
-        countries named as the scene: "in Hong Kong"), else the one country it names at all. Officials, armed forces, international staff and travellers are left
-        alone: they are as often foreign as local."""
+        countries named as the scene: "in Hong Kong"), else the one country it names at all. Officials,
+        armed forces, international staff and travellers are left alone: they are as often foreign as
+        local."""
         for m in mentions:
             if m.actor.country or m.kind != "agent" or (m.actor.sector or "")[:3] not in _LOCAL_SECTORS:
                 continue
