@@ -293,3 +293,8 @@ def test_swear_is_an_intent_frame(dyads):
     got = dyads("Iran swore to attack Israel.")[0]
     assert got == dyads("Iran vowed to attack Israel.")[0] and {(s, t) for s, t, _ in got} == {("IRN", "ISR")}
     assert all(code.startswith("13") for _, _, code in got)
+
+
+def test_what_an_elaborating_participle_says_is_not_a_second_event(dyads):
+    assert dyads("Iran refused to meet Germany, saying it would attack Iraq.")[0] == {("IRN", "DEU", "125")}
+    assert dyads("Iran attacked Iraq, saying Kuwait must release the prisoners.")[0] == {("IRN", "IRQ", "190")}

@@ -20,8 +20,8 @@ Per sentence:
    are the content of a proposal ("rejected a request to attack X"), allegations ("accused X of
    attacking Y"), purpose clauses ("met Y to discuss Z"), background (relative clauses, participles
    on non-subject nouns: "asylum to rebels who entered the country"), nor a participle elaborating an
-   event that its head clause already coded ("rejected X, saying ..."). A future action with an
-   ``unless`` condition is an ultimatum (130 unless already a 13x threat). A speech verb whose
+   event that its head clause already coded ("rejected X, saying ..."), nor what that participle says.
+   A future action with an ``unless`` condition is an ultimatum (130 unless already a 13x threat). A speech verb whose
    complement is an obligation the lexicon does not know ("declared that China must drop ...") is a
    generic demand (100); so is an appeal/demand verb with no pattern of its own whose complement the
    lexicon does not know ("ordered X to appear": the frame's generic code, aimed at X). Sentences with a
@@ -1180,9 +1180,10 @@ class EventCoder:
         # a participial adjunct of a coded clause elaborates it ("rejected X, saying ...", "rioted, setting
         # fire to ..."): it is not a separate event when its head clause already gave one
         for c in clauses:
-            v = c.pred
-            if (c.events and v.dep_ == "advcl" and v.tag_ == "VBG" and not any(x.dep_ in _SUBJ for x in v.children)
-                    and v.head.i in by_i and by_i[v.head.i].events):
+            if not c.events:
+                continue
+            v = self._elaborating_participle(c.pred, by_i)
+            if v is not None:
                 c.why = f"elaboration of '{v.head.text}'"
                 for e in c.events:
                     e.flags.append("dropped")
@@ -1256,6 +1257,21 @@ class EventCoder:
             if "carry-over" not in ev.flags and (s[0].kind == "carry" or (t is not None and t[0].kind == "carry")):
                 ev.flags.append("carry-over")  # the actors stage resolved "he"/"the minister"
             c.events.append(ev)
+
+    def _elaborating_participle(self, v: Any, by_i: dict[int, Clause]) -> Any | None:
+        """The subjectless participle adjunct of a clause with events that ``v`` is, or whose reported content
+        ``v`` is ("rejected X, saying he would only meet Y in Z": the saying and what is said elaborate)."""
+        t = v
+        for _ in range(4):
+            h = by_i.get(t.head.i) if t.dep_ == "advcl" else None
+            if (h is not None and t.tag_ == "VBG" and not any(x.dep_ in _SUBJ for x in t.children)
+                    and (h.events or (h.superseded_by is not None and h.superseded_by.events))
+                    and (t is v or t.lemma_.lower() in self._speech_lemmas)):
+                return t
+            if t.dep_ not in {"ccomp", "xcomp", "conj"} or t.head == t:
+                return None
+            t = t.head
+        return None
 
     @staticmethod
     def _under(tok: Any, anc: Any) -> bool:
