@@ -464,3 +464,8 @@ def test_the_scene_country_beats_other_countries_for_local_people(code_text):
 ])
 def test_coordinated_country_words_share_the_agent(code_text, text, phrase, code):
     assert _mentions(code_text(text))[phrase].actor.code == code
+
+
+def test_a_people_of_a_place_ignores_adjectives_before_the_place(code_text):
+    m = _mentions(code_text("Palestinians of the Israeli-occupied West Bank went on strike."))
+    assert m["Palestinians"].actor.country == "PSE"

@@ -629,6 +629,8 @@ class ActorResolver:
                     continue
                 if o.kind == "person" or "org" in o.parts:
                     continue
+                if of_place and not ethnic and "adjective" in o.parts:
+                    continue  # "Palestinians of the Israeli-occupied West Bank": a named place, not an adjective
                 cands.append((min(abs(o.start - m.end), abs(m.start - o.end)), c))
             taken = {i for o in mentions for i in range(o.start, o.end)}
             for ent in getattr(doc, "ents", ()):
