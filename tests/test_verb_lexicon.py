@@ -283,6 +283,8 @@ EXACT = [
     ("Kenyan jurists investigated the welfare of Libyan prisoners.", "092"),
     ("Some 500,000 Serbian workers stopped work on Monday over a new labour bill.", "1432"),
     ("Britain urged Japan to implement economic reforms.", "0242"),
+    ("Kenyan doctors went on strike over unpaid wages.", "143"),
+    ("Britain handed the suspects to Spanish police.", "063"),
 ]
 
 
