@@ -285,6 +285,8 @@ EXACT = [
     ("Britain urged Japan to implement economic reforms.", "0242"),
     ("Kenyan doctors went on strike over unpaid wages.", "143"),
     ("Britain handed the suspects to Spanish police.", "063"),
+    ("The Venezuelan government confiscated the property of an exiled Venezuelan businessman.", "1711"),
+    ("The United States froze the assets of the Iranian central bank.", "163"),
 ]
 
 
