@@ -298,3 +298,9 @@ def test_swear_is_an_intent_frame(dyads):
 def test_what_an_elaborating_participle_says_is_not_a_second_event(dyads):
     assert dyads("Iran refused to meet Germany, saying it would attack Iraq.")[0] == {("IRN", "DEU", "125")}
     assert dyads("Iran attacked Iraq, saying Kuwait must release the prisoners.")[0] == {("IRN", "IRQ", "190")}
+
+
+def test_refusal_demanded_of_another_is_not_a_refusal(dyads):
+    # what China is asked to refuse did not happen: only Japan's demand is an event
+    got = dyads("Japan demanded that China refuse to meet Russia.")[0]
+    assert got and all(s == "JPN" for s, _, _ in got) and all(code[:2] == "10" for _, _, code in got)

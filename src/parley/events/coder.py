@@ -648,6 +648,13 @@ class EventCoder:
             if neg:
                 c.fact, c.why = False, "negated"
                 continue
+        # "demanded that its partners refuse to recognize X": what the demanded party should refuse is the
+        # demand's content, not a refusal that happened; the demand codes the sentence
+        for c in clauses:
+            g = by_i.get(c.governor.i) if c.fact and c.governor is not None else None
+            if g is not None and g is not c and g.frame in {"appeal", "demand"} and c.frame in {
+                    "intent", "threat", "refusal"}:
+                c.fact, c.why = False, f"content of the {g.frame} '{g.pred.text}'"
         # "peacekeeping troops arrived in X": armed forces arriving are not a diplomatic visit; peacekeepers
         # provide military protection (074), other troops are a deployment the visit codes do not cover
         for c in clauses:
