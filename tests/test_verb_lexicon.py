@@ -287,6 +287,7 @@ EXACT = [
     ("Britain handed the suspects to Spanish police.", "063"),
     ("The Venezuelan government confiscated the property of an exiled Venezuelan businessman.", "1711"),
     ("The United States froze the assets of the Iranian central bank.", "163"),
+    ("Belarusian police stopped the opposition march in Minsk.", "175"),
 ]
 
 
