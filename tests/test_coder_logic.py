@@ -304,3 +304,9 @@ def test_refusal_demanded_of_another_is_not_a_refusal(dyads):
     # what China is asked to refuse did not happen: only Japan's demand is an event
     got = dyads("Japan demanded that China refuse to meet Russia.")[0]
     assert got and all(s == "JPN" for s, _, _ in got) and all(code[:2] == "10" for _, _, code in got)
+
+
+def test_targetless_event_subsumed_by_the_same_act_with_a_target(dyads):
+    assert dyads("Japan attacked China on Monday and attacked again on Tuesday.")[0] == {("JPN", "CHN", "190")}
+    got = dyads("Japan attacked China on Monday and threatened again on Tuesday.")[0]
+    assert ("JPN", "CHN", "190") in got and any(s == "JPN" and code[:2] == "13" for s, _, code in got)

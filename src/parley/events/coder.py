@@ -55,8 +55,9 @@ Per sentence:
    ceasefire", patterns flagged ``!recip``, or the target "each other")
    between several source countries give both directions. A statement-type
    event (root 01) whose complement already gave events is dropped (the report is subordinate).
-6. **Guard.** Duplicates are merged; more than ``max_events_per_sentence`` events are cut and every
-   kept event is flagged ``capped``.
+6. **Guard.** Duplicates are merged; an event without a target is dropped when the same source has an event
+   of the same root with a target in the sentence ("summoned X's ambassador to complain"); more than
+   ``max_events_per_sentence`` events are cut and every kept event is flagged ``capped``.
 """
 from __future__ import annotations
 
@@ -1212,6 +1213,13 @@ class EventCoder:
                             e.flags.append("dropped")
                         break
         kept = [e for c in clauses for e in c.events if "dropped" not in e.flags]
+        # "summoned X's ambassador to complain ...": an event without a target is subsumed by the same source's
+        # event of the same root with a target in this sentence
+        aimed = {(e.source.code, e.root) for e in kept if e.target is not None}
+        for e in kept:
+            if e.target is None and (e.source.code, e.root) in aimed:
+                e.flags.append("dropped")
+        kept = [e for e in kept if "dropped" not in e.flags]
         if len(kept) > self.max_events:
             for e in kept[self.max_events:]:
                 e.flags.append("dropped")
