@@ -288,6 +288,13 @@ EXACT = [
     ("The Venezuelan government confiscated the property of an exiled Venezuelan businessman.", "1711"),
     ("The United States froze the assets of the Iranian central bank.", "163"),
     ("Belarusian police stopped the opposition march in Minsk.", "175"),
+    # where two codes share a verb and object, the earlier line wins: these check the intended winner
+    ("French unions called a general strike.", "143"),
+    ("Chilean students organized a protest against the war.", "1412"),
+    ("Iranian security forces suppressed the demonstrations in Tehran.", "175"),
+    ("The United States withheld military aid from Egypt.", "1622"),
+    ("Russia and Ukraine exchanged prisoners.", "0841"),
+    ("Sudan refused food aid from the United Nations.", "1223"),
 ]
 
 
