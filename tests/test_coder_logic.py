@@ -310,3 +310,9 @@ def test_targetless_event_subsumed_by_the_same_act_with_a_target(dyads):
     assert dyads("Japan attacked China on Monday and attacked again on Tuesday.")[0] == {("JPN", "CHN", "190")}
     got = dyads("Japan attacked China on Monday and threatened again on Tuesday.")[0]
     assert ("JPN", "CHN", "190") in got and any(s == "JPN" and code[:2] == "13" for s, _, code in got)
+
+
+def test_content_clause_hung_on_the_verb_belongs_to_its_frame_noun(dyads):
+    # the parser attaches "that Uganda release ..." to "restated": it is still the content of "its demand"
+    got = dyads("Kenya restated its demand yesterday that Uganda release the prisoners.")[0]
+    assert got and all(s == "KEN" and t == "UGA" and code[:2] == "10" for s, t, code in got)

@@ -486,6 +486,14 @@ class EventCoder:
             # "is going to meet" → intent
             if lemma == "go" and g.tag_ == "VBG" and t.dep_ == "xcomp":
                 return g, "intent"
+            if t.dep_ == "ccomp" and _content_clause(t):
+                # "reiterated its demand today that Israel ease ...": the parser hung the content clause on
+                # the verb; it is the content of the verb's frame noun
+                for o in g.children:
+                    f = self.frames.verb_frame(o.lemma_.lower()) if o.dep_ in _OBJ and o.pos_ == "NOUN" else None
+                    if f in {"intent", "threat", "refusal", "appeal", "demand"} and o.lemma_.lower() not in {
+                            "plan", "order"} and o.i < t.i:
+                        return o, f
         return None, None
 
     def _verb_frame(self, g: Any) -> str | None:
