@@ -295,6 +295,7 @@ EXACT = [
     ("The United States withheld military aid from Egypt.", "1622"),
     ("Russia and Ukraine exchanged prisoners.", "0841"),
     ("Sudan refused food aid from the United Nations.", "1223"),
+    ("Somali rebels launched an attack against government forces.", "190"),
 ]
 
 
