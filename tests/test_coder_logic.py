@@ -316,3 +316,8 @@ def test_content_clause_hung_on_the_verb_belongs_to_its_frame_noun(dyads):
     # the parser attaches "that Uganda release ..." to "restated": it is still the content of "its demand"
     got = dyads("Kenya restated its demand yesterday that Uganda release the prisoners.")[0]
     assert got and all(s == "KEN" and t == "UGA" and code[:2] == "10" for s, t, code in got)
+
+
+def test_trailing_after_clause_is_background(dyads):
+    assert dyads("Japan attacked China on Monday, two days after Russia threatened Korea.")[0] == {
+        ("JPN", "CHN", "190")}

@@ -19,7 +19,8 @@ Per sentence:
    inside ``if``/``unless`` conditions and hypotheticals are not coded (``explain`` shows why); nor
    are the content of a proposal ("rejected a request to attack X"), allegations ("accused X of
    attacking Y"), purpose clauses ("met Y to discuss Z"), background (relative clauses, participles
-   on non-subject nouns: "asylum to rebels who entered the country"), nor a participle elaborating an
+   on non-subject nouns: "asylum to rebels who entered the country"; a trailing after/since clause:
+   "..., a day after X shot down a jet"), nor a participle elaborating an
    event that its head clause already coded ("rejected X, saying ..."), nor what that participle says.
    A future action with an ``unless`` condition is an ultimatum (130 unless already a 13x threat). A speech verb whose
    complement is an obligation the lexicon does not know ("declared that China must drop ...") is a
@@ -128,6 +129,9 @@ _MILITARY_NOUNS = frozenset({"troop", "troops", "soldier", "soldiers", "force", 
 _DEEP_LEVELS = 8
 # prepositions whose phrase is not the act's party ("agreed to resign without returning to X")
 _NOT_PREPS = frozenset({"without", "except", "unlike"})
+# a clause after its main clause with these marks tells what happened before: "X suspended flights, one day after
+# a Serbian jet shot down a helicopter"
+_EARLIER_MARKS = frozenset({"after", "since"})
 
 
 @dataclass
@@ -799,6 +803,9 @@ class EventCoder:
                 return ""
             if t.dep_ == "relcl":
                 return "background (relative clause)"
+            if t.dep_ == "advcl" and t.i > h.i and any(m.dep_ == "mark" and m.lower_ in _EARLIER_MARKS
+                                                       for m in t.children):
+                return "background (earlier event)"
             if (t.dep_ == "acl" and h.pos_ in {"NOUN", "PROPN", "PRON"} and h.dep_ not in _SUBJ | _PASS_SUBJ
                     and not (h.lemma_.lower() in _SPEECH_NOUNS | _PROPOSAL_NOUNS | _AGREEMENT_NOUNS
                              and _content_clause(t))):
