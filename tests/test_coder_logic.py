@@ -36,6 +36,7 @@ PATTERNS = """
 1723	impose =curfew on:@
 042	arrive in:@
 111	condemn
+057	reach =agreement
 """
 
 
@@ -321,3 +322,9 @@ def test_content_clause_hung_on_the_verb_belongs_to_its_frame_noun(dyads):
 def test_trailing_after_clause_is_background(dyads):
     assert dyads("Japan attacked China on Monday, two days after Russia threatened Korea.")[0] == {
         ("JPN", "CHN", "190")}
+
+
+def test_failing_a_mutual_act_together_is_mutual(dyads):
+    got = dyads("Peru and Chile failed to reach an agreement on the fate of Bolivian migrants.")[0]
+    assert {(s, t) for s, t, _ in got} == {("PER", "CHL"), ("CHL", "PER")}
+    assert all(code[:2] == "12" for _, _, code in got)

@@ -53,8 +53,9 @@ Per sentence:
    from the light verb's subject.
 5. **Dyads.** Coordinated actors expand to every dyad; reciprocal events (roots 04 and 06, the
    mutual codes 030–032, 036, 037, 050, 057, agreement verbs of roots 03/05/08 such as "agreed to a
-   ceasefire", patterns flagged ``!recip``, or the target "each other")
-   between several source countries give both directions. A statement-type
+   ceasefire", a refused or failed mutual act ("X and Y failed to reach agreement"), patterns flagged
+   ``!recip``, or the target "each other") between several source countries (or parties of one
+   country by sector: "the government and the rebels") give both directions. A statement-type
    event (root 01) whose complement already gave events is dropped (the report is subordinate).
 6. **Guard.** Duplicates are merged; an event without a target is dropped when the same source has an event
    of the same root with a target in the sentence ("summoned X's ambassador to complain"); more than
@@ -1256,6 +1257,9 @@ class EventCoder:
         src_countries = {party(a) for _, a in sources}
         recip = (code.root in RECIPROCAL_ROOTS or code.code in RECIPROCAL_CODES or "recip" in c.pattern.flags
                  or (code.root in {"03", "05", "08"} and c.pred.lemma_.lower() in _MUTUAL_LEMMAS)
+                 # "X and Y failed to reach agreement": a refused mutual act is mutual too
+                 or (c.frame == "refusal" and self.ontology[c.pattern.code].root in {"03", "05", "08"}
+                     and c.pred.lemma_.lower() in _MUTUAL_LEMMAS)
                  ) and len(src_countries) > 1
         targets = [(m, a) for m, a in self._targets(c, passive_target, idx, recip)
                    if a.code and (a.country or m.person is not None)]
