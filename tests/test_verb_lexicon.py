@@ -105,6 +105,22 @@ def test_heads_and_objects_are_lemmas(lexicon: VerbLexicon) -> None:
             f"{p.source}: head {p.head!r} looks like a past form, not a lemma"
 
 
+def test_modifier_lists_do_not_swallow_objects(lexicon: VerbLexicon) -> None:
+    """In ``=a/b/mod+obj`` everything before ``+`` is a modifier: a list meant as "objects a, b and
+    mod+obj" silently loses its plain objects. Such a slip shows as a word on both sides of ``+``
+    ("=law/laws/.../international+law") or as an object repeated within its list."""
+    for p in lexicon.patterns:
+        if p.obj and p.obj_mod:
+            assert not set(p.obj) & set(p.obj_mod), f"{p.source}: {sorted(set(p.obj) & set(p.obj_mod))} on both sides of '+'"
+    for f in _root_files():
+        for lineno, _code, body in _entries(f):
+            for el in body.split():
+                core = el.lstrip("=~").split(":", 1)[-1]
+                for side in core.split("+"):
+                    items = side.split("/")
+                    assert len(items) == len(set(items)), f"{f.name}:{lineno}: repeated alternative in {el!r}"
+
+
 # -- loader errors name file and line ------------------------------------------------------------
 
 @pytest.mark.parametrize("body, what", [
@@ -296,6 +312,14 @@ EXACT = [
     ("Russia and Ukraine exchanged prisoners.", "0841"),
     ("Sudan refused food aid from the United Nations.", "1223"),
     ("Somali rebels launched an attack against government forces.", "190"),
+    # plain objects listed before a modifier+object (lines that were split)
+    ("A Lebanese newspaper has violated a ban by the Lebanese army.", "128"),
+    ("Russia launched an offensive in eastern Ukraine.", "190"),
+    ("Kenyan prosecutors opened a case against the governor.", "115"),
+    ("Israel built settlements in the West Bank.", "192"),
+    ("The Kenyan parliament approved constitutional amendments.", "0834"),
+    ("Zambian farmers demanded a change in the agricultural policy.", "1042"),
+    ("The United Nations urged Myanmar to allow aid workers into Rakhine.", "0255"),
 ]
 
 
