@@ -37,6 +37,7 @@ PATTERNS = """
 042	arrive in:@
 111	condemn
 057	reach =agreement
+141	rally
 """
 
 
@@ -328,3 +329,10 @@ def test_failing_a_mutual_act_together_is_mutual(dyads):
     got = dyads("Peru and Chile failed to reach an agreement on the fate of Bolivian migrants.")[0]
     assert {(s, t) for s, t, _ in got} == {("PER", "CHL"), ("CHL", "PER")}
     assert all(code[:2] == "12" for _, _, code in got)
+
+
+def test_dissent_without_a_named_target_is_aimed_at_the_home_state(dyads):
+    got, art = dyads("Thousands of Kenyan students rallied in the streets on Monday.")
+    assert got == {("KEN", "KEN", "141")}
+    assert all("implicit target" in e.flags and e.target.sector == "GOV" for e in art.events)
+    assert dyads("Kenyan police rallied in the streets on Monday.")[0] == {("KEN", None, "141")}

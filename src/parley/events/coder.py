@@ -51,6 +51,8 @@ Per sentence:
    and his capital) are a domestic dyad; one name on both sides is no target. Nominal predicates
    ("talks between X and Y", "X's visit to Y") take actors from ``between``/possessor/modifiers or
    from the light verb's subject.
+   A protest (root 14) by a non-state actor with no named target is aimed at its own state: the target
+   is that country's government (flag ``implicit target``, no mention).
 5. **Dyads.** Coordinated actors expand to every dyad; reciprocal events (roots 04 and 06, the
    mutual codes 030–032, 036, 037, 050, 057, agreement verbs of roots 03/05/08 such as "agreed to a
    ceasefire", a refused or failed mutual act ("X and Y failed to reach agreement"), patterns flagged
@@ -133,6 +135,8 @@ _NOT_PREPS = frozenset({"without", "except", "unlike"})
 # a clause after its main clause with these marks tells what happened before: "X suspended flights, one day after
 # a Serbian jet shot down a helicopter"
 _EARLIER_MARKS = frozenset({"after", "since"})
+_STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
+_NON_STATES = frozenset({"IGO", "NGO", "IMG", "MNC", "UIS"})
 
 
 @dataclass
@@ -1281,6 +1285,10 @@ class EventCoder:
                         dyads.append((s, t))
         else:
             dyads = [(s, None) for s in sources]
+        if code.root == "14":
+            # dissent with no named target is aimed at the protesters' own state (CAMEO's convention for
+            # protests): "thousands rallied in Lagos to protest ..." → the Nigerian government
+            dyads = [(s, t if t is not None else self._home_state(s[1])) for s, t in dyads]
         for s, t in dyads:
             key = (s[1].code, t[1].code if t else "", c.code)
             if key in seen:
@@ -1288,9 +1296,20 @@ class EventCoder:
             seen.add(key)
             ev = self._event(article_id, sent_index, sent, c, s, t)
             ev.flags.extend(flags)
-            if "carry-over" not in ev.flags and (s[0].kind == "carry" or (t is not None and t[0].kind == "carry")):
+            if "carry-over" not in ev.flags and (s[0].kind == "carry" or (
+                    t is not None and t[0] is not None and t[0].kind == "carry")):
                 ev.flags.append("carry-over")  # the actors stage resolved "he"/"the minister"
+            if t is not None and t[0] is None:
+                ev.flags.append("implicit target")
             c.events.append(ev)
+
+    @staticmethod
+    def _home_state(a: Actor) -> tuple[Any, Actor] | None:
+        """(no mention, the government of ``a``'s country) for a non-state actor of a country; else None."""
+        if not a.country or len(a.country) != 3 or a.country in _NON_STATES or (a.sector or "")[:3] in _STATE_SECTORS:
+            return None
+        return None, Actor(code=a.country + "GOV", country=a.country, sector="GOV", text=f"{a.country} government",
+                           entry="implicit: target of dissent")
 
     def _elaborating_participle(self, v: Any, by_i: dict[int, Clause]) -> Any | None:
         """The subjectless participle adjunct of a clause with events that ``v`` is, or whose reported content
