@@ -38,6 +38,7 @@ PATTERNS = """
 111	condemn
 057	reach =agreement
 141	rally
+1724	impose =martial+law
 """
 
 
@@ -336,3 +337,8 @@ def test_dissent_without_a_named_target_is_aimed_at_the_home_state(dyads):
     assert got == {("KEN", "KEN", "141")}
     assert all("implicit target" in e.flags and e.target.sector == "GOV" for e in art.events)
     assert dyads("Kenyan police rallied in the streets on Monday.")[0] == {("KEN", None, "141")}
+
+
+def test_martial_law_without_a_target_is_imposed_on_the_own_country(dyads):
+    assert dyads("The Kenyan government imposed martial law on Monday.")[0] == {("KEN", "KEN", "1724")}
+    assert dyads("The Kenyan government imposed martial law in Somalia.")[0] == {("KEN", "SOM", "1724")}

@@ -52,7 +52,8 @@ Per sentence:
    ("talks between X and Y", "X's visit to Y") take actors from ``between``/possessor/modifiers or
    from the light verb's subject.
    A protest (root 14) by a non-state actor with no named target is aimed at its own state: the target
-   is that country's government (flag ``implicit target``, no mention).
+   is that country's government (flag ``implicit target``, no mention); a curfew, state of emergency or
+   martial law (172x, also threatened or lifted) by a state actor with no named target is over its own country.
 5. **Dyads.** Coordinated actors expand to every dyad; reciprocal events (roots 04 and 06, the
    mutual codes 030–032, 036, 037, 050, 057, agreement verbs of roots 03/05/08 such as "agreed to a
    ceasefire", a refused or failed mutual act ("X and Y failed to reach agreement"), patterns flagged
@@ -137,6 +138,7 @@ _NOT_PREPS = frozenset({"without", "except", "unlike"})
 _EARLIER_MARKS = frozenset({"after", "since"})
 _STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
 _NON_STATES = frozenset({"IGO", "NGO", "IMG", "MNC", "UIS"})
+_DOMESTIC_RULE_CODES = frozenset({"172"})  # administrative sanctions: curfew, state of emergency, martial law
 
 
 @dataclass
@@ -1285,6 +1287,10 @@ class EventCoder:
                         dyads.append((s, t))
         else:
             dyads = [(s, None) for s in sources]
+        if c.pattern.code[:3] in _DOMESTIC_RULE_CODES:
+            # a curfew, state of emergency or martial law with no named target (imposed, threatened or lifted)
+            # is a state's rule over its own country
+            dyads = [(s, t if t is not None else self._own_country(s[1])) for s, t in dyads]
         if code.root == "14":
             # dissent with no named target is aimed at the protesters' own state (CAMEO's convention for
             # protests): "thousands rallied in Lagos to protest ..." → the Nigerian government
@@ -1302,6 +1308,15 @@ class EventCoder:
             if t is not None and t[0] is None:
                 ev.flags.append("implicit target")
             c.events.append(ev)
+
+    @staticmethod
+    def _own_country(a: Actor) -> tuple[Any, Actor] | None:
+        """(no mention, ``a``'s country as a whole) for a state actor of a country; else None."""
+        if not a.country or len(a.country) != 3 or a.country in _NON_STATES or (a.sector or "GOV")[:3] not in {
+                "GOV", "MIL", "COP", "JUD", "LEG"}:
+            return None
+        return None, Actor(code=a.country, country=a.country, sector=None, text=a.country,
+                           entry="implicit: the state's own country")
 
     @staticmethod
     def _home_state(a: Actor) -> tuple[Any, Actor] | None:
