@@ -39,6 +39,11 @@ PATTERNS = """
 057	reach =agreement
 141	rally
 1724	impose =martial+law
+023	ask for:aid
+0232	ask for:military/defense+aid
+1041	demand =resignation
+1044	demand =independence
+164	walk_out of:talk
 """
 
 
@@ -342,3 +347,25 @@ def test_dissent_without_a_named_target_is_aimed_at_the_home_state(dyads):
 def test_martial_law_without_a_target_is_imposed_on_the_own_country(dyads):
     assert dyads("The Kenyan government imposed martial law on Monday.")[0] == {("KEN", "KEN", "1724")}
     assert dyads("The Kenyan government imposed martial law in Somalia.")[0] == {("KEN", "SOM", "1724")}
+
+
+def test_prepositional_object_with_a_modifier(dyads):
+    assert dyads("Chile asked Peru for military aid.")[0] == {("CHL", "PER", "0232")}
+    assert dyads("Chile asked Peru for aid.")[0] == {("CHL", "PER", "023")}
+    assert dyads("Chile asked Peru for economic aid.")[0] == {("CHL", "PER", "023")}
+
+
+def test_a_demand_for_change_selects_the_protest_sub_code(dyads):
+    got = dyads("Thousands of Kenyan students rallied in Nairobi on Monday to demand the resignation of the minister.")[0]
+    assert ("KEN", "KEN", "1411") in got and ("KEN", "KEN", "141") not in got
+    got = dyads("Thousands of Kenyan farmers rallied in Nairobi on Monday, demanding independence.")[0]
+    assert ("KEN", "KEN", "1414") in got and ("KEN", "KEN", "141") not in got
+    # a demand outside the protest clause does not change it
+    got = dyads("Thousands of Kenyan students rallied in Nairobi on Monday after Somalia demanded independence.")[0]
+    assert ("KEN", "KEN", "141") in got
+
+
+def test_preposition_hung_under_a_particle(dyads):
+    # spaCy hangs "of" under "out": the pattern's preposition is still found
+    got = dyads("The Kenyan delegation walked out of the talks with Somalia on Monday.")[0]
+    assert {c for _, _, c in got} == {"164"}

@@ -147,6 +147,16 @@ def test_loader_accepts_a_good_extra_file(tmp_path, ontology: Ontology) -> None:
     assert len(lex) == 1 and lex.patterns[0].source.endswith("extra.txt:2")
 
 
+def test_prepositional_object_modifier_parses_and_counts() -> None:
+    (p,) = parse_pattern("0232", "ask for:military/defense+aid", "t.txt", 1)
+    (q,) = parse_pattern("023", "ask for:aid", "t.txt", 2)
+    assert p.preps[0].objs == {"aid"} and p.preps[0].mods == {"military", "defense"}
+    assert q.preps[0].mods is None
+    assert p.specificity == q.specificity + 2  # the modifier makes it more specific
+    with pytest.raises(LexiconError):
+        parse_pattern("0232", "ask for:Military+aid", "t.txt", 3)
+
+
 def test_every_builtin_line_parses_on_its_own(ontology: Ontology) -> None:
     for f in _root_files():
         for lineno, code, text in _entries(f):
@@ -223,7 +233,7 @@ EXACT = [
     ("The French president telephoned his German counterpart.", "041"),
     ("Qatar brokered a truce between Israel and Lebanon.", "045"),
     ("Germany called for the release of the detained journalists in Iran.", "0253"),
-    ("Britain appealed for humanitarian aid for Yemen.", "023"),
+    ("Britain appealed for humanitarian aid for Yemen.", "0233"),  # CAMEO: appeal for humanitarian aid (for:humanitarian+aid)
     ("Israel launched airstrikes on Gaza.", "195"),
     ("Syria summoned the Turkish ambassador.", "114"),
     ("Pakistan freed twenty Indian fishermen.", "0841"),
@@ -320,6 +330,14 @@ EXACT = [
     ("The Kenyan parliament approved constitutional amendments.", "0834"),
     ("Zambian farmers demanded a change in the agricultural policy.", "1042"),
     ("The United Nations urged Myanmar to allow aid workers into Rakhine.", "0255"),
+    # a modifier on a prepositional object (for:military+aid); a preposition under a particle
+    ("Bolivia appealed to Brazil for humanitarian aid.", "0233"),
+    ("Somali militants killed two Kenyan soldiers in a car bomb attack in Mogadishu.", "1832"),
+    ("Taliban fighters killed three Afghan policemen in a roadside bomb blast in Kandahar.", "1833"),
+    ("Chile and Peru agreed on a new free-trade pact on Monday.", "0311"),
+    ("Kurdish rebels walked out of the peace talks with Turkey.", "164"),
+    # a protest's demand for change selects its sub-code
+    ("Thousands of Bolivian miners marched in La Paz, calling for the resignation of the president.", "1411"),
 ]
 
 

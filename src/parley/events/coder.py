@@ -139,6 +139,8 @@ _EARLIER_MARKS = frozenset({"after", "since"})
 _STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
 _NON_STATES = frozenset({"IGO", "NGO", "IMG", "MNC", "UIS"})
 _DOMESTIC_RULE_CODES = frozenset({"172"})  # administrative sanctions: curfew, state of emergency, martial law
+_PARTICLE_WORDS = frozenset({"out", "away", "back", "off"})  # "walked out of", "backed away from"
+_CHANGE_DEMANDS = frozenset({"104", "024"})  # demands / appeals for leadership, policy, rights, institutional change
 
 
 @dataclass
@@ -301,7 +303,10 @@ class EventCoder:
         preps: list[tuple[str, Any, Any]] = []  # (preposition, its object or None, the preposition token)
         obj_lemmas: set[str] = set()
         obj_mods: set[str] = set()
-        for holder_kids in (kids, list(dobj.children) if dobj is not None else []):
+        # "walked out of the talks": spaCy hangs the preposition under the particle (a prt, or a prep with no object)
+        under_prt = [g for c in kids if c.lower_ in _PARTICLE_WORDS and c.dep_ in {"prt", "advmod", "prep"}
+                     and self._pobj(c) is None for g in c.children]
+        for holder_kids in (kids, list(dobj.children) if dobj is not None else [], under_prt):
             for c in holder_kids:
                 if c.dep_ in {"prep", "agent", "dative"}:
                     preps.append((c.lower_, self._pobj(c), c))
@@ -339,6 +344,8 @@ class EventCoder:
                     continue
                 if req.objs is not None:
                     if pobj is None or not ({pobj.lemma_.lower(), pobj.lower_} & req.objs):
+                        continue
+                    if req.mods is not None and not (_modifiers(pobj) & req.mods):
                         continue
                 hit = pobj if pobj is not None else prep
                 break
@@ -1203,6 +1210,17 @@ class EventCoder:
                         hc.superseded_by = c
                     elif c.fact:
                         c.fact, c.why = False, f"object of coded verb '{h.text}'"
+        # a protest whose purpose clause or participle demands or appeals for a change (leadership, policy,
+        # rights, institutions: sub-codes 104x/024x) takes the protest sub-code of that change: "staged rallies
+        # to demand the minister's resignation" 1411, "marched, calling for independence" 1414
+        for c in clauses:
+            if c.fact and c.code[:2] == "14" and len(c.code) == 3 and c.code != "140":
+                for d in clauses:
+                    pc = d.code  # the pattern's code, or what a demand/appeal frame made of it ("saying he must resign")
+                    if (d is not c and len(pc) == 4 and pc[:3] in _CHANGE_DEMANDS and d.frame in {None, "demand", "appeal"}
+                            and self._protest_complement(d.pred, c.pred) and c.code + pc[3] in self.ontology):
+                        c.code = c.code + pc[3]
+                        break
         seen: set[tuple[str, str, str]] = set()
         for c in clauses:
             if c.fact:
@@ -1342,6 +1360,26 @@ class EventCoder:
         return None
 
     @staticmethod
+    def _protest_complement(v: Any, protest: Any) -> bool:
+        """``v`` is a purpose clause, participle or gerund within a few steps below ``protest`` ("rallied to
+        demand ...", "marched, calling for ...", "joined demonstrators in demanding ...")."""
+        if v.dep_ not in {"advcl", "xcomp", "acl", "pcomp", "conj", "ccomp"}:
+            return False
+        t = v
+        for _ in range(4):
+            if t.head == t or t.dep_ not in {"advcl", "xcomp", "acl", "pcomp", "conj", "ccomp", "prep", "pobj", "dobj"}:
+                return False
+            # a clause with its own subject or a time/condition conjunction is not the protesters' demand
+            # ("rallied after Somalia demanded independence"); what a subjectless "saying" says is
+            if t.dep_ in {"advcl", "xcomp", "acl", "pcomp", "conj"} and any(
+                    x.dep_ in _SUBJ or (x.dep_ == "mark" and x.lower_ not in {"to", "in", "order"}) for x in t.children):
+                return False
+            t = t.head
+            if t == protest:
+                return True
+        return False
+
+    @staticmethod
     def _under(tok: Any, anc: Any) -> bool:
         t = tok
         for _ in range(12):
@@ -1384,6 +1422,16 @@ class EventCoder:
             events.extend(self.code_sentence(sent, si, idx, article.id, _Memory(by_sent, si)))
         article.events = events
         return article
+
+
+def _modifiers(n: Any) -> set[str]:
+    """Lemmas and forms of ``n``'s compound/amod/nmod modifiers and of their own compounds ("car bomb explosion")."""
+    out: set[str] = set()
+    for c in n.children:
+        if c.dep_ in {"compound", "amod", "nmod"}:
+            out.update((c.lemma_.lower(), c.lower_))
+            out.update(x for g in c.children if g.dep_ in {"compound", "amod", "nmod"} for x in (g.lemma_.lower(), g.lower_))
+    return out
 
 
 def _neg_spec(p: Pattern) -> int:

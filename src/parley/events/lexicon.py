@@ -10,6 +10,8 @@ elements, separated by spaces:
                     also needs a modifier ``telephone`` (compound/amod) on the object
 ``with:sanction``   a prepositional phrase (on the verb or its object): preposition ``with`` and
                     object lemma ``sanction`` (``*`` = any)
+``for:military+aid`` a prepositional object with a modifier (compound/amod, or a compound of one:
+                    "a car bomb explosion" has ``car`` and ``bomb``)
 ``on:@``            the object of this preposition is the target
 ``@``               the direct object is the target
 ``!stative``        "X is opposed to Y": the passive subject is the source
@@ -45,6 +47,7 @@ class PrepReq:
     prep: str
     objs: frozenset[str] | None  # None = any object
     target: bool = False
+    mods: frozenset[str] | None = None  # required modifier of the object ("for:military+aid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +71,8 @@ class Pattern:
         if self.spec >= 0:
             return self.spec
         return (self.obj is not None) * 2 + 2 * (self.obj_mod is not None) + 2 * (self.head_mod is not None) + 2 * len(
-            [p for p in self.preps if p.objs is not None]) + len(self.preps) + ("_" in self.head)
+            [p for p in self.preps if p.objs is not None]) + 2 * len([p for p in self.preps if p.mods is not None]) + len(
+            self.preps) + ("_" in self.head)
 
 
 def _alts(value: str, where: tuple[str, int], what: str) -> frozenset[str]:
@@ -125,6 +129,10 @@ def parse_pattern(code: str, text: str, path: str, line: int) -> list[Pattern]:
                 preps.append(PrepReq(prep, None, True))
             elif val == "*":
                 preps.append(PrepReq(prep, None, False))
+            elif "+" in val:
+                mod, _, noun = val.partition("+")
+                preps.append(PrepReq(prep, _alts(noun, where, "prepositional object"), False,
+                                     _alts(mod, where, "prepositional object modifier")))
             else:
                 preps.append(PrepReq(prep, _alts(val, where, "prepositional object"), False))
         else:
