@@ -53,7 +53,7 @@ def test_code_all_current_events(tmp_path, shared_dir, options):
                   flush=True)
 
     try:
-        res = code([str(folder)], options=options.with_overrides(workers=2, partition_size=512),
+        res = code([str(f) for f in files], options=options.with_overrides(workers=2, partition_size=512),
                    db=str(tmp_path / "scale.duckdb"), on_article=on_article)
     finally:
         stop.set()
