@@ -53,17 +53,17 @@ class Pipeline:
         self.parser = Parser(self.res.nlp, self.options.batch_size)
         if self.res.gazetteer is None:
             self.res.gazetteer = Gazetteer.load()
+        self.coder = EventCoder(self.res.lexicon, self.res.ontology, self.options)
         self.stages: list[Callable[[Article], Article]] = [
             ActorResolver(self.res.kb, carry_over=self.options.carry_over, gazetteer=self.res.gazetteer),
-            EventCoder(self.res.lexicon, self.res.ontology, self.options),
+            self.coder,
             EventDater(self.options),
             EventLocator(self.res.gazetteer),
         ]
         if self.options.prefilter:  # parse only sentences with an actor candidate and a predicate head
             from .prefilter import Prefilter
 
-            frames = getattr(getattr(self.stages[1], "frames", None), "verbs", {})
-            heads = set(self.res.lexicon.heads) | {v.split("_")[0] for v in frames}
+            heads = set(self.res.lexicon.heads) | {v.split("_")[0] for v in self.coder.frames.verbs}
             self.parser.prefilter = Prefilter(self.res.kb, heads, self.res.nlp, self.options.carry_over)
 
     def _clean(self, item: Item) -> Item:
