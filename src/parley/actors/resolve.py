@@ -71,20 +71,21 @@ _LOCATED = frozenset({"based", "operating", "living", "active"})  # "a group bas
 _NAME_SUFFIXES = frozenset({"jr.", "sr.", "jr", "sr", "ii", "iii", "iv"})
 
 
+_QUOTE_FOLD = {ord(c): "'" for c in "’‘`´"}
+
+
 def fold_text(text: str) -> str:
     """Length-preserving fold: accents stripped, curly quotes straightened (case kept)."""
-    out = []
-    for ch in text:
-        if ch in "’‘`´":
-            out.append("'")
-            continue
-        if ord(ch) < 128:
-            out.append(ch)
-            continue
-        base = unicodedata.normalize("NFKD", ch)
-        base = "".join(c for c in base if not unicodedata.combining(c))
-        out.append(base[0] if len(base) == 1 else ch)
-    return "".join(out)
+    table = _QUOTE_FOLD
+    if not text.isascii():
+        table = dict(table)
+        for ch in set(text):
+            if ord(ch) < 128 or ord(ch) in table:
+                continue
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            if len(base) == 1 and base != ch:
+                table[ord(ch)] = base
+    return text.translate(table)
 
 
 @dataclass(slots=True)
@@ -287,12 +288,15 @@ class ActorResolver:
         best = max(cands, key=lambda p: p.population)
         return g.iso3.get(best.country, None)
 
-    def _raw_matches(self, doc: Any) -> list[tuple[int, int, list[Entry], str]]:
+    def _raw_matches(self, doc: Any, text: str | None = None) -> list[tuple[int, int, list[Entry], str]]:
         """Token-aligned phrase matches (start_tok, end_tok, entries, surface)."""
-        starts = {t.idx: t.i for t in doc}
-        ends = {t.idx + len(t.text): t.i + 1 for t in doc}
+        from spacy.attrs import IDX, LENGTH
+
+        cols = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
+        starts = {idx: i for i, (idx, _n) in enumerate(cols)}
+        ends = {idx + n: i + 1 for i, (idx, n) in enumerate(cols)}
         out: list[tuple[int, int, list[Entry], str]] = []
-        for p in self._char_matches(doc.text):
+        for p in self._char_matches(doc.text if text is None else text):
             if p.start not in starts or p.end not in ends:
                 continue
             s_tok, e_tok = starts[p.start], ends[p.end]
@@ -466,29 +470,36 @@ class ActorResolver:
         return "", None, None, "none"
 
     # -- the stage -----------------------------------------------------------------------------------
-    def find(self, doc: Any, day: date | None) -> list[Mention]:
-        matches = self._raw_matches(doc)
-        matches = self._add_people(doc, matches, day)
-        matches = self._regional_bodies(doc, matches)
+    def find(self, doc: Any, day: date | None, text: str | None = None) -> list[Mention]:
+        """Actor mentions of ``doc`` (``text``: its text, when the caller has it; ``doc.text`` is rebuilt
+        from the tokens at every call)."""
+        ents = tuple(doc.ents)  # also rebuilt at every access: read once
+        matches = self._raw_matches(doc, doc.text if text is None else text)
+        matches = self._add_people(doc, matches, day, ents)
+        matches = self._regional_bodies(doc, matches, ents)
+        sent_of = sentence_numbers(doc)
         groups: list[list[tuple[int, int, list[Entry], str]]] = []
         for m in matches:
             if groups:
                 prev = groups[-1][-1]
+                same_sentence = sent_of[prev[0]] == sent_of[m[0]]
+                if not same_sentence:
+                    groups.append([m])
+                    continue
                 gap = [doc[i] for i in range(prev[1], m[0])]
-                same_sentence = doc[prev[0]].sent.start == doc[m[0]].sent.start
-                if same_sentence and (all(t.text in _JOINERS for t in gap) or self._joins(doc, groups[-1], m, gap)):
+                if all(t.text in _JOINERS for t in gap) or self._joins(doc, groups[-1], m, gap):
                     groups[-1].append(m)
                     continue
             groups.append([m])
         mentions: list[Mention] = []
         for group in groups:
-            mention = self._compose(doc, group, day)
+            mention = self._compose(doc, group, day, sent_of[group[0][0]])
             if mention is not None:
                 mentions.append(mention)
         self._titled_context(doc, mentions)
-        self._place_agents(doc, mentions)
-        self._ethnic_residence(doc, mentions)
-        self._local_context(doc, mentions)
+        self._place_agents(doc, mentions, ents)
+        self._ethnic_residence(doc, mentions, ents)
+        self._local_context(doc, mentions, ents)
         self._shared_heads(doc, mentions)
         return mentions
 
@@ -515,22 +526,25 @@ class ActorResolver:
                 m.actor = Actor(code=m.actor.country + suffix, country=m.actor.country, sector=o.actor.sector,
                                 text=m.actor.text, entry=m.actor.entry + "+shared-head")
 
-    def _local_context(self, doc: Any, mentions: list[Mention]) -> None:
+    def _local_context(self, doc: Any, mentions: list[Mention], ents: tuple | None = None) -> None:
         """"Egyptian police dispersed demonstrators", "bombers killed 23 people in Tel Aviv": people of a
         local kind (civilians, protesters, rebels, students, workers, ...) named without a country belong
         where the sentence takes place — the one country of the cities and regions it names (and of
         countries named as the scene: "in Hong Kong"), else the one country it names at all. Officials,
         armed forces, international staff and travellers are left alone: they are as often foreign as
         local."""
+        ents = tuple(getattr(doc, "ents", ())) if ents is None else ents
+        taken: set[int] | None = None
         for m in mentions:
             if m.actor.country or m.kind != "agent" or (m.actor.sector or "")[:3] not in _LOCAL_SECTORS:
                 continue
             if m.actor.code[:3] in _NON_STATE or doc[m.end - 1].lemma_.lower() in _INCOMERS:
                 continue
             sent = doc[m.start].sent
-            taken = {i for o in mentions for i in range(o.start, o.end)}
+            if taken is None:
+                taken = {i for o in mentions for i in range(o.start, o.end)}
             places = set()
-            for ent in getattr(doc, "ents", ()):
+            for ent in ents:
                 if ent.label_ in {"GPE", "LOC"} and sent.start <= ent.start < sent.end and ent.start not in taken:
                     iso = self.place_country(ent.text)
                     if iso:
@@ -551,14 +565,15 @@ class ActorResolver:
                                 text=m.actor.text, entry=m.actor.entry + "+sentence")
 
     @staticmethod
-    def _regional_bodies(doc: Any, matches: list[tuple[int, int, list[Entry], str]]
+    def _regional_bodies(doc: Any, matches: list[tuple[int, int, list[Entry], str]], ents: tuple | None = None
                          ) -> list[tuple[int, int, list[Entry], str]]:
         """An organisation the knowledge base does not know, named for a region or the world rather than a
         country ("Association of African Jurists", "Third World Water Forum"), is coded NGO: the
         intergovernmental bodies are few and listed by name, so an unlisted one is most likely
         non-governmental. A name with a country in it ("Liberian Peace Council") is left to that country."""
+        ents = tuple(getattr(doc, "ents", ())) if ents is None else ents
         out = list(matches)
-        for ent in getattr(doc, "ents", ()):
+        for ent in ents:
             if ent.label_ != "ORG" or not _REGIONAL.search(ent.text):
                 continue
             if not any(t.text in _BODY_HEADS for t in ent):
@@ -606,10 +621,11 @@ class ActorResolver:
                 return False
         return True
 
-    def _ethnic_residence(self, doc: Any, mentions: list[Mention]) -> None:
+    def _ethnic_residence(self, doc: Any, mentions: list[Mention], ents: tuple | None = None) -> None:
         """"ethnic Albanians in Serbia" → SRB: a demonym marked *ethnic* names people by descent, and the
         event data codes them by the country they live in — the nearest other country (or a place of
         another country) named in the same sentence. With none, the demonym's country stays."""
+        ents = tuple(getattr(doc, "ents", ())) if ents is None else ents
         for m in mentions:
             old = m.actor.country
             if not old or old in _NON_STATE or "adjective" not in m.parts or "person" in m.parts or "org" in m.parts:
@@ -633,7 +649,7 @@ class ActorResolver:
                     continue  # "Palestinians of the Israeli-occupied West Bank": a named place, not an adjective
                 cands.append((min(abs(o.start - m.end), abs(m.start - o.end)), c))
             taken = {i for o in mentions for i in range(o.start, o.end)}
-            for ent in getattr(doc, "ents", ()):
+            for ent in ents:
                 if ent.label_ not in {"GPE", "LOC"} or not sent.start <= ent.start < sent.end or ent.start in taken:
                     continue
                 iso = self.place_country(ent.text)
@@ -646,12 +662,13 @@ class ActorResolver:
             m.actor = Actor(code=new + rest, country=new, sector=m.actor.sector, text=m.actor.text,
                             entry=m.actor.entry + "+ethnic-residence")
 
-    def _place_agents(self, doc: Any, mentions: list[Mention]) -> None:
+    def _place_agents(self, doc: Any, mentions: list[Mention], ents: tuple | None = None) -> None:
         """"Shanghai police", "Kano State government": a place right before an agent gives its country."""
+        ents = tuple(getattr(doc, "ents", ())) if ents is None else ents
         if self.gazetteer is None:
             return
-        ents = {e.end: e for e in getattr(doc, "ents", ()) if e.label_ in {"GPE", "LOC", "FAC"}}
-        starts = {e.start: e for e in getattr(doc, "ents", ()) if e.label_ in {"GPE", "LOC"}}
+        by_end = {e.end: e for e in ents if e.label_ in {"GPE", "LOC", "FAC"}}
+        starts = {e.start: e for e in ents if e.label_ in {"GPE", "LOC"}}
         covered = {i for o in mentions for i in range(o.start, o.end)}
         starts = {k: v for k, v in starts.items() if k not in covered}  # a country is its own mention
         nations = {o.start: o for o in mentions if o.kind in {"country", "metonym"} and o.actor.country
@@ -662,7 +679,7 @@ class ActorResolver:
             end = m.start
             if end > 0 and doc[end - 1].text in {"'s", "’s"}:
                 end -= 1
-            ent = ents.get(end)
+            ent = by_end.get(end)
             if ent is None:
                 self._place_after(doc, m, starts, nations)
                 continue
@@ -700,16 +717,18 @@ class ActorResolver:
             m.actor = Actor(code=iso + (m.actor.code or ""), country=iso, sector=m.actor.sector,
                             text=m.actor.text, entry=m.actor.entry + "+place")
 
-    def _add_people(self, doc: Any, matches: list[tuple[int, int, list[Entry], str]], day: date | None = None
+    def _add_people(self, doc: Any, matches: list[tuple[int, int, list[Entry], str]], day: date | None = None,
+                    ents: tuple | None = None
                     ) -> list[tuple[int, int, list[Entry], str]]:
         """PERSON spans no phrase covers: a fuzzy KB name, a known surname after a title ("President
         Bush") or before a government word ("the Bush administration"), or (after a title) an unknown
         titled person."""
+        ents = tuple(getattr(doc, "ents", ())) if ents is None else ents
         covered = set()
         for s, e, _, _ in matches:
             covered.update(range(s, e))
         extra = []
-        for ent in getattr(doc, "ents", ()):
+        for ent in ents:
             if ent.label_ != "PERSON" or any(i in covered for i in range(ent.start, ent.end)):
                 continue
             person = self.fuzzy_person(ent.text)
@@ -741,9 +760,12 @@ class ActorResolver:
                                   code=got[0] if got else None, label=prev_tok.text)
                 extra.append((prev_tok.i, prev_tok.i + 1, [piece], prev_tok.text))
                 covered.add(prev_tok.i)
-        person_toks = {i for e in getattr(doc, "ents", ()) if e.label_ == "PERSON" for i in range(e.start, e.end)}
-        for t in doc:
-            if t.i in covered or t.i in person_toks or t.pos_ not in {"PROPN", "ADJ", "NOUN"} or len(t.text) < 7:
+        person_toks = {i for e in ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
+        for i in _long_words(doc, 7):
+            if i in covered or i in person_toks:
+                continue
+            t = doc[i]
+            if t.pos_ not in {"PROPN", "ADJ", "NOUN"}:
                 continue
             nation = self.fuzzy_country(t.text)
             if nation is not None:
@@ -774,7 +796,8 @@ class ActorResolver:
                 m.actor = Actor(code=c + (m.actor.code or ""), country=c, sector=m.actor.sector,
                                 text=m.actor.text, entry=m.actor.entry + "+context")
 
-    def _compose(self, doc: Any, group: list[tuple[int, int, list[Entry], str]], day: date | None) -> Mention | None:
+    def _compose(self, doc: Any, group: list[tuple[int, int, list[Entry], str]], day: date | None,
+                 sent_index: int) -> Mention | None:
         start, end = group[0][0], group[-1][1]
         pieces = [min(entries, key=lambda e: _KIND_RANK.get(e.kind, 9)) for _, _, entries, _ in group]
         kinds = tuple(p.kind for p in pieces)
@@ -786,7 +809,6 @@ class ActorResolver:
         if kind == "none":
             return None
         span_text = doc[start:end].text
-        sent_index = _sent_index(doc, start)
         entry_keys = "+".join(p.key for p in pieces)
         actor = Actor(code=code, country=country, sector=sector, text=span_text, entry=entry_keys)
         person = next((p for p in real if p.kind == "person"), None)
@@ -796,7 +818,11 @@ class ActorResolver:
 
     def __call__(self, article: Article) -> Article:
         day = date.fromisoformat(article.date) if article.date else None
-        article.mentions = self.find(article.doc, day)
+        doc = article.doc
+        body = article.body
+        # the parser made the Doc from the body: same text (checked by its length, cheaply)
+        text = body if body is not None and len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(body) else None
+        article.mentions = self.find(doc, day, text)
         if self.carry_over:
             from .carryover import carry_over
 
@@ -909,12 +935,21 @@ class ActorResolver:
                           rest=" ".join(rest.split()) if rest != text else text)
 
 
-def _sent_index(doc: Any, token_i: int) -> int:
-    sent_start = doc[token_i].sent.start
-    for i, s in enumerate(doc.sents):
-        if s.start == sent_start:
-            return i
-    return 0
+def _long_words(doc: Any, n: int) -> list[int]:
+    """Indices of the tokens of ``doc`` at least ``n`` characters long."""
+    from spacy.attrs import LENGTH
+
+    if not len(doc):
+        return []
+    return [i for i, k in enumerate(doc.to_array(LENGTH).tolist()) if k >= n]
+
+
+def sentence_numbers(doc: Any) -> list[int]:
+    """The sentence number of every token of ``doc`` (one pass over the sentences)."""
+    out = [0] * len(doc)
+    for k, s in enumerate(doc.sents):
+        out[s.start:s.end] = [k] * (s.end - s.start)
+    return out
 
 
 def actor_at(mention: Mention, day: date | None) -> Actor:

@@ -72,6 +72,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..model import Actor, Article, Event, Mention
+from ..nlp import UNPARSED_DEP
 from ..options import Options
 from .frames import FrameTable
 from .lexicon import Pattern, VerbLexicon
@@ -548,6 +549,38 @@ class EventCoder:
             if c.dep_ in {"parataxis", "ccomp"} and c.lemma_.lower() in self._speech_lemmas and c.i > v.i:
                 return c
         return None
+
+    def predicate_heads(self) -> dict[str, frozenset[str] | None]:
+        """The head words that can make a clause, for the prefilter: each maps to ``None`` when it can
+        do so alone, else to the words one of which its sentence must also contain. From the lexicon
+        (:meth:`VerbLexicon.head_requirements`), the appeal and demand verbs of ``frames.tsv`` (their
+        generic codes need no pattern; "call_on" needs "on"), and the speech verbs (a clause of their
+        own only over an obligation: "said X must ...", "has to", "needs to")."""
+        heads: dict[str, set[str] | None] = {h: (None if v is None else set(v))
+                                             for h, v in self.lexicon.head_requirements().items()}
+
+        def add(head: str, need: set[str] | None) -> None:
+            if head in heads and heads[head] is None:
+                return
+            if need is None:
+                heads[head] = None
+            else:
+                heads.setdefault(head, set()).update(need)  # type: ignore[union-attr]
+
+        for verb, frame in self.frames.verbs.items():
+            if frame in {"appeal", "demand"}:
+                lemma, _, particle = verb.partition("_")
+                add(lemma, {particle} if particle else None)
+        for lemma in self._speech_lemmas:
+            add(lemma, set(_OBLIG) | {"have", "need"})
+        return {h: (None if v is None else frozenset(v)) for h, v in heads.items()}
+
+    def has_predicate(self, sent: Any) -> bool:
+        """Whether the sentence has a predicate the lexicon matches (or a framing verb): the test for
+        sentences worth the NER with ``ner = "lazy"``. Needs the parse, not the actors."""
+        if len(sent) > 1 and sent[1].dep_ == UNPARSED_DEP:
+            return False  # skipped by the prefilter
+        return any(c.fact for c in self.analyse(sent, {}))
 
     def analyse(self, sent: Any, idx: dict[int, Mention]) -> list[Clause]:
         """Predicates of one sentence with their final codes and fact status (no actors yet)."""
@@ -1419,6 +1452,8 @@ class EventCoder:
         by_sent = _mentions_by_sentence(article.mentions)
         events: list[Event] = []
         for si, sent in enumerate(doc.sents):
+            if len(sent) > 1 and sent[1].dep_ == UNPARSED_DEP:
+                continue  # skipped by the prefilter: no parse, no predicate
             events.extend(self.code_sentence(sent, si, idx, article.id, _Memory(by_sent, si)))
         article.events = events
         return article

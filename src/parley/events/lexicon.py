@@ -146,6 +146,22 @@ def parse_pattern(code: str, text: str, path: str, line: int) -> list[Pattern]:
     return made
 
 
+def _needed_words(p: Pattern) -> frozenset[str] | None:
+    """Words one of which a sentence must contain for ``p`` to match there (None: only the head)."""
+    if p.obj is not None:
+        return p.obj
+    if p.head_mod is not None:
+        return p.head_mod
+    for req in p.preps:
+        if req.objs is not None:
+            return req.objs
+    if "_" in p.head:
+        return frozenset({p.head.split("_", 1)[1]})
+    if p.preps:
+        return frozenset({p.preps[0].prep})
+    return None
+
+
 class VerbLexicon:
     """Patterns indexed by head lemma."""
 
@@ -163,6 +179,22 @@ class VerbLexicon:
     @property
     def heads(self) -> set[str]:
         return {h.split("_")[0] for _, h in self.by_head}
+
+    def head_requirements(self) -> dict[str, frozenset[str] | None]:
+        """Per head word (the lemma before a particle): ``None`` when some pattern of that head can
+        match on the head alone, else the words one of which every match needs in its sentence (each
+        pattern's direct object, head modifier, prepositional object, particle or preposition, the
+        first of these it has). The prefilter reads it to skip "has"/"was"/"in" sentences that no
+        pattern of those heads can match."""
+        out: dict[str, set[str] | None] = {}
+        for p in self.patterns:
+            h = p.head.split("_")[0]
+            need = _needed_words(p)
+            if need is None or out.get(h, set()) is None:
+                out[h] = None
+            else:
+                out.setdefault(h, set()).update(need)  # type: ignore[union-attr]
+        return {h: (None if v is None else frozenset(v)) for h, v in out.items()}
 
     @classmethod
     def load(cls, ontology: Ontology, files: Iterable[str | Path] | None = None) -> "VerbLexicon":
