@@ -191,7 +191,8 @@ def main() -> None:
               f"{ev:7d} {mb(rmain) if rmain else '-':>11} {mb(rwork) if rwork else '-':>13} {secs / base:10.2f}")
     pf = p.parser.prefilter.stats if p.parser.prefilter else None
     if pf:
-        print(f"prefilter: {pf.parsed}/{pf.sentences} sentences parsed ({pf.parsed / max(1, pf.sentences):.0%})")
+        print(f"prefilter: {pf.parsed}/{pf.sentences} sentences parsed ({pf.parsed / max(1, pf.sentences):.0%})"
+              + (f"; lazy NER over {p.ner_sentences} sentences" if p.parser.lazy_ner else ""))
     path.unlink(missing_ok=True)
 
 

@@ -73,8 +73,9 @@ def test_selective_parse_keeps_offsets_and_marks_skipped_sentences(pipeline):
 
 
 def test_prefilter_loses_no_events_on_seed_and_wikinews_sample(shared_dir, pipeline, options, seed_path):
-    """Same code, same resources: events with the prefilter vs a full parse (sentence index aside)."""
-    full = Pipeline(options.with_overrides(prefilter=False), resources=pipeline.res)
+    """Same code, same resources: events of the default (prefilter, lazy NER) vs a full parse with the NER
+    on every sentence (sentence index aside)."""
+    full = Pipeline(options.with_overrides(prefilter=False, ner="model"), resources=pipeline.res)
     recs = [json.loads(line) for line in
             (shared_dir / "corpus" / "wikinews" / "wikinews_2019_2020_clean.jsonl").read_text("utf-8").splitlines()[:12]]
     arts = [(seed_path.read_text("utf-8"), "2012-07-19")] + [(r["text"][:2500], r["date"]) for r in recs]
@@ -177,3 +178,24 @@ def test_fast_lemmatizer_equals_the_models_own(pipeline, shared_dir):
         fast(b)
         fast(c := doc.copy())  # second time from the cache
         assert a.to_array([LEMMA]).tolist() == b.to_array([LEMMA]).tolist() == c.to_array([LEMMA]).tolist(), text[:80]
+
+
+def test_lazy_ner_runs_only_on_sentences_that_can_yield_events(pipeline, options, seed_path):
+    assert pipeline.options.ner == "lazy"
+    text = ("Paris is a large city in France, and London is the capital of the United Kingdom. "
+            "Russian troops shelled Ukrainian positions near Kharkiv on Tuesday, officials in Kyiv said.")
+    art = pipeline.code_text(text, date="2022-05-12")
+    first, second = list(art.doc.sents)
+    assert not [e for e in art.doc.ents if e.start < first.end]  # no predicate there: no NER
+    labels = {e.text: e.label_ for e in art.doc.ents if e.start >= second.start}
+    assert labels.get("Kharkiv") == "GPE" and labels.get("Tuesday") == "DATE", labels
+    ev = [e for e in art.events if e.source.country == "RUS"]
+    assert ev and ev[0].cameo[:2] in {"18", "19"} and ev[0].date == "2022-05-10"
+    assert (ev[0].location or {}).get("name") == "Kharkiv"
+    # the same events as with the NER on every parsed sentence, on the seed page too
+    model = Pipeline(options.with_overrides(ner="model"), resources=pipeline.res)
+    for t, d in ((text, "2022-05-12"), (seed_path.read_text("utf-8"), "2012-07-19")):
+        a, b = pipeline.code_text(t, date=d), model.code_text(t, date=d)
+        assert [(e.source.code, e.target.code if e.target else "", e.cameo, e.date, e.location)
+                for e in a.events] == [(e.source.code, e.target.code if e.target else "", e.cameo, e.date,
+                                        e.location) for e in b.events]

@@ -7,8 +7,8 @@ Speed (see ``docs/performance.md``):
 
 * spaCy's statistical NER is half of the model's run time. With ``ner = "lazy"`` (the default) the
   parse leaves it out, and :meth:`Parser.add_entities` runs it afterwards only over the sentences with
-  a lexicon predicate (the pipeline asks the event coder which), the only sentences that can yield an
-  event. With ``ner = "model"`` it runs over every parsed sentence. With ``ner = "rules"`` it is not
+  a factual lexicon predicate (the pipeline asks the event coder which), the only sentences that can
+  yield an event, and the sentences a carry-over word there may refer back to. With ``ner = "model"`` it runs over every parsed sentence. With ``ner = "rules"`` it is not
   loaded: DATE and TIME entities come from :func:`date_entities`, a regex finder over the text, and
   there are no place or person entities.
 * The model's ``attribute_ruler`` (15% of its run time) is replaced by :class:`FastAttributeRuler`:

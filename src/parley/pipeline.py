@@ -52,6 +52,7 @@ class Pipeline:
         self.options = options or build_options()
         self.res = resources or Resources.load(self.options)
         self.parser = Parser(self.res.nlp, self.options.batch_size, lazy_ner=self.options.ner == "lazy")
+        self.ner_sentences = self.ner_tokens = 0  # what the lazy NER ran over (statistics)
         if self.res.gazetteer is None:
             self.res.gazetteer = Gazetteer.load()
         self.coder = EventCoder(self.res.lexicon, self.res.ontology, self.options)
@@ -111,8 +112,10 @@ class Pipeline:
         return self._lazy_entities(parsed) if self.parser.lazy_ner else parsed
 
     def _lazy_entities(self, arts: list[Article]) -> list[Article]:
-        """``ner = "lazy"``: run the NER only over the sentences with a lexicon predicate (the only ones
-        that can yield an event), for all articles of a batch in one pass."""
+        """``ner = "lazy"``: run the NER only over the sentences with a factual lexicon predicate (the only
+        ones that can yield an event) and, where such a sentence has a carry-over word, the three parsed
+        sentences before it; for all articles of a batch in one pass. Counts go to ``ner_sentences`` and
+        ``ner_tokens``."""
         spans = []
         for art in arts:
             if art.doc is None:
@@ -127,7 +130,8 @@ class Pipeline:
                 if self.options.carry_over and any(_carried(t) for t in sent):
                     want.update(j for j in range(max(0, k - 3), k) if is_parsed(sents[j]))
             spans.extend((art.doc, sents[k].start, sents[k].end) for k in sorted(want))
-        self.ner_tokens = getattr(self, "ner_tokens", 0) + sum(e - s for _, s, e in spans)
+        self.ner_sentences += len(spans)
+        self.ner_tokens += sum(e - s for _, s, e in spans)
         self.parser.add_entities(spans)
         return arts
 

@@ -11,7 +11,9 @@ expensive tagger/parser run, the tokenised text is
    heads, regular inflections derived from the spaCy lemmatizer's own suffix rules plus its
    irregular-form exceptions).
 
-A sentence is a *candidate* when it has at least one actor candidate and at least one head form.
+A sentence is a *candidate* when it has at least one actor candidate and at least one head form —
+and, for a head none of whose patterns can match on the head alone ("have =meeting/talks",
+"be on:alert"), one of the words those patterns require (see ``requirements`` of :class:`Prefilter`).
 Only candidates are parsed; the others keep their tokens and sentence boundary without a parse
 (they cannot yield an event: the coder needs a lexicon predicate and an actor in one sentence).
 The scan is deliberately generous: a false candidate costs a parse, a missed one costs events.

@@ -576,8 +576,10 @@ class EventCoder:
         return {h: (None if v is None else frozenset(v)) for h, v in heads.items()}
 
     def has_predicate(self, sent: Any) -> bool:
-        """Whether the sentence has a predicate the lexicon matches (or a framing verb): the test for
-        sentences worth the NER with ``ner = "lazy"``. Needs the parse, not the actors."""
+        """Whether the sentence has a predicate the lexicon matches (or an appeal, demand or speech verb
+        that makes a clause of its own) that is a fact — not negated, hypothetical, conditional, a
+        question or background: only such a sentence can yield an event. The test for sentences worth
+        the NER with ``ner = "lazy"``; needs the parse, not the actors."""
         if len(sent) > 1 and sent[1].dep_ == UNPARSED_DEP:
             return False  # skipped by the prefilter
         return any(c.fact for c in self.analyse(sent, {}))
