@@ -401,25 +401,21 @@ def _make_fast_lemmatizer(nlp: Any, name: str) -> FastLemmatizer:
 
 def use_fast_lemmatizer(nlp: Any) -> None:
     """Swap the model's ``lemmatizer`` for :class:`FastLemmatizer` (same output, less time)."""
-    if "lemmatizer" not in nlp.pipe_names:
-        return
-    from spacy.language import Language
-
-    name = "parley_lemmatizer"
-    if not Language.has_factory(name):
-        Language.factory(name, func=_make_fast_lemmatizer)
-    nlp.add_pipe(name, after="lemmatizer")
-    nlp.remove_pipe("lemmatizer")
+    _swap(nlp, "lemmatizer", "parley_lemmatizer", _make_fast_lemmatizer)
 
 
 def use_fast_attribute_ruler(nlp: Any) -> None:
     """Swap the model's ``attribute_ruler`` for :class:`FastAttributeRuler` (same output, less time)."""
-    if "attribute_ruler" not in nlp.pipe_names:
+    _swap(nlp, "attribute_ruler", "parley_attribute_ruler", _make_fast_attribute_ruler)
+
+
+def _swap(nlp: Any, old: str, new: str, factory: Any) -> None:
+    """Put component ``new`` (made by ``factory`` from the pipeline) in the place of ``old``."""
+    if old not in nlp.pipe_names:
         return
     from spacy.language import Language
 
-    name = "parley_attribute_ruler"
-    if not Language.has_factory(name):
-        Language.factory(name, func=_make_fast_attribute_ruler)
-    nlp.add_pipe(name, after="attribute_ruler")
-    nlp.remove_pipe("attribute_ruler")
+    if not Language.has_factory(new):
+        Language.factory(new, func=factory)
+    nlp.add_pipe(new, after=old)
+    nlp.remove_pipe(old)
