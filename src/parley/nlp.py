@@ -239,8 +239,19 @@ _MERGE_ATTRS = ["TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP", "ENT_IOB", "ENT_T
 _MERGE_ATTRS_NO_ENTS = ["TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP"]
 
 
-# -- a faster attribute ruler ------------------------------------------------------------------
-class FastAttributeRuler:
+# -- faster versions of two model components ---------------------------------------------------
+class _DocByDoc:
+    """A pipeline component applied one Doc at a time (``pipe`` for spaCy's batching interface)."""
+
+    def __call__(self, doc: Any) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
+        for doc in docs:
+            yield self(doc)
+
+
+class FastAttributeRuler(_DocByDoc):
     """The model's attribute ruler (tag → POS/morphology, exceptions), applied without the Matcher.
 
     Same patterns, same precedence (a later pattern overrides an earlier one on the same token), same
@@ -342,16 +353,12 @@ class FastAttributeRuler:
         doc.from_array(self.cols, arr.astype(numpy.uint64))
         return doc
 
-    def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
-        for doc in docs:
-            yield self(doc)
-
 
 def _make_fast_attribute_ruler(nlp: Any, name: str) -> FastAttributeRuler:
     return FastAttributeRuler(nlp.get_pipe("attribute_ruler"))
 
 
-class FastLemmatizer:
+class FastLemmatizer(_DocByDoc):
     """The model's rule lemmatizer with its answers cached by (form, POS, morphology) and written in
     one array operation, instead of a Python ``Token`` per word.
 
@@ -389,10 +396,6 @@ class FastLemmatizer:
             lemmas[i] = value
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
-
-    def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
-        for doc in docs:
-            yield self(doc)
 
 
 def _make_fast_lemmatizer(nlp: Any, name: str) -> FastLemmatizer:
