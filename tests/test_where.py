@@ -168,3 +168,19 @@ def test_regions_table_errors_name_the_line(text, where):
 
     with pytest.raises(LexiconError, match=where):
         Gazetteer.load(regions_text=text)
+
+
+def test_gazetteer_cache_gives_the_same_index_and_survives_a_broken_file(tmp_path):
+    gaz = Gazetteer.load()  # built from the data files, no cache
+    first = Gazetteer.load_cached(tmp_path)  # builds and writes the cache file
+    files = list(tmp_path.glob("gazetteer-*.marshal"))
+    assert len(files) == 1
+    second = Gazetteer.load_cached(tmp_path)  # reads it
+    for g in (first, second):
+        assert g.index == gaz.index and g.iso3 == gaz.iso3
+        assert [(p.geonameid, p.name, p.country, p.admin1, p.kind) for p in g.places] == \
+            [(p.geonameid, p.name, p.country, p.admin1, p.kind) for p in gaz.places]
+    assert second.resolve("Aleppo").country == "SY"
+    files[0].write_bytes(b"not a cache")
+    third = Gazetteer.load_cached(tmp_path)  # unreadable: rebuilt and rewritten
+    assert third.index == gaz.index and files[0].read_bytes() != b"not a cache"

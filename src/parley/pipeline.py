@@ -44,7 +44,7 @@ class Resources:
         else:
             kb, lexicon = KnowledgeBase.load(), VerbLexicon.load(ontology)
         return cls(nlp=load_nlp(opts.spacy_model, opts.ner), kb=kb, ontology=ontology,
-                   lexicon=lexicon, gazetteer=Gazetteer.load())
+                   lexicon=lexicon, gazetteer=Gazetteer.load_cached())
 
 
 class Pipeline:
@@ -54,7 +54,7 @@ class Pipeline:
         self.parser = Parser(self.res.nlp, self.options.batch_size, lazy_ner=self.options.ner == "lazy")
         self.ner_sentences = self.ner_tokens = 0  # what the lazy NER ran over (statistics)
         if self.res.gazetteer is None:
-            self.res.gazetteer = Gazetteer.load()
+            self.res.gazetteer = Gazetteer.load_cached()
         self.coder = EventCoder(self.res.lexicon, self.res.ontology, self.options)
         self.stages: list[Callable[[Article], Article]] = [
             ActorResolver(self.res.kb, carry_over=self.options.carry_over, gazetteer=self.res.gazetteer),

