@@ -228,6 +228,9 @@ SENTENCES = [
 # the phrase decides the sub-code, not only the root
 EXACT = [
     ("Russia imposed sanctions on Iran on Monday.", "163"),
+    # "attack" a plan, a policy, a stance: criticism; an army's positions: fighting
+    ("France attacked the German budget plan.", "111"),
+    ("Syrian troops attacked rebel positions near Aleppo.", "190"),
     ("France expressed condolences to Japan.", "018"),
     ("Germany threatened Iran with sanctions.", "1312"),
     ("The French president telephoned his German counterpart.", "041"),
