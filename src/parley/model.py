@@ -119,6 +119,9 @@ class Article:
     mentions: list[Mention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     doc: Any = None  # spaCy Doc; transient, never serialised
+    # numbers of the sentences that can yield an event, when the parse step already knows them
+    # (``ner = "lazy"`` asks the coder before the NER); None = every parsed sentence; transient
+    event_sentences: set[int] | None = None
     warnings: list[str] = field(default_factory=list)
 
     @property

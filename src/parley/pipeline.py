@@ -122,10 +122,13 @@ class Pipeline:
                 continue
             sents = list(art.doc.sents)
             want: set[int] = set()
+            facts: set[int] = set()
+            art.event_sentences = facts  # the coder codes only these (it would find nothing elsewhere)
             for k, sent in enumerate(sents):
                 if not self.coder.has_predicate(sent):
                     continue
                 want.add(k)
+                facts.add(k)
                 # a carried-over actor ("he", "the minister") is named in one of the 3 sentences before
                 if self.options.carry_over and any(_carried(t) for t in sent):
                     want.update(j for j in range(max(0, k - 3), k) if is_parsed(sents[j]))
@@ -173,6 +176,7 @@ def _carried(tok: Any) -> bool:
 def finalize(art: Article) -> Article:
     """Drop transient links (the Doc, mention objects) so the Article pickles small."""
     art.doc = None
+    art.event_sentences = None
     for ev in art.events:
         ev.source_mention = None
         ev.target_mention = None

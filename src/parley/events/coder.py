@@ -1453,9 +1453,10 @@ class EventCoder:
         idx = self._index(article.mentions)
         by_sent = _mentions_by_sentence(article.mentions)
         events: list[Event] = []
+        only = article.event_sentences  # known already (lazy NER): the others have no factual predicate
         for si, sent in enumerate(doc.sents):
-            if len(sent) > 1 and sent[1].dep_ == UNPARSED_DEP:
-                continue  # skipped by the prefilter: no parse, no predicate
+            if (only is not None and si not in only) or (len(sent) > 1 and sent[1].dep_ == UNPARSED_DEP):
+                continue  # no factual predicate, or skipped by the prefilter (no parse)
             events.extend(self.code_sentence(sent, si, idx, article.id, _Memory(by_sent, si)))
         article.events = events
         return article
