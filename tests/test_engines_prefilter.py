@@ -199,3 +199,35 @@ def test_lazy_ner_runs_only_on_sentences_that_can_yield_events(pipeline, options
         assert [(e.source.code, e.target.code if e.target else "", e.cameo, e.date, e.location)
                 for e in a.events] == [(e.source.code, e.target.code if e.target else "", e.cameo, e.date,
                                         e.location) for e in b.events]
+
+
+def test_sentences_without_a_factual_predicate_code_nothing(pipeline, shared_dir):
+    """The lazy NER and the coder skip the sentences ``has_predicate`` rejects: coded anyway (with the
+    article's actors), none of them may give an event."""
+    from parley.events.coder import _Memory, _mentions_by_sentence
+
+    recs = (shared_dir / "corpus" / "wikinews" / "wikinews_2019_2020_clean.jsonl").read_text("utf-8").splitlines()
+    coder, checked = pipeline.coder, 0
+    for line in recs[:60]:
+        r = json.loads(line)
+        art = pipeline.code_text(r["text"], date=r["date"], article_id=r["id"])
+        idx, by_sent = coder._index(art.mentions), _mentions_by_sentence(art.mentions)
+        for si, sent in enumerate(art.doc.sents):
+            if len(sent) < 2 or sent[1].dep_ == UNPARSED_DEP or coder.has_predicate(sent):
+                continue
+            checked += 1
+            assert not coder.code_sentence(sent, si, idx, art.id, _Memory(by_sent, si)), sent.text
+    assert checked > 100
+
+
+@pytest.mark.parametrize("text, source, code", [
+    # every clause is framed (demand → refusal → recognition), none a fact on its own: the framing
+    # clause stands in for the complement that codes nothing
+    ("Turkey demanded that its NATO allies refuse to recognize the new government in Yerevan, as long as it "
+     "keeps its claims.", "TUR", "100"),
+    ("Egypt urged its Arab neighbours to refuse to recognize the new regime.", "EGY", "020"),
+])
+def test_a_framing_clause_standing_in_for_its_complement_counts_as_a_predicate(pipeline, text, source, code):
+    art = pipeline.code_text(text, date="2020-01-01")
+    assert (source, code) in {(e.source.code, e.cameo) for e in art.events}
+    assert pipeline.coder.has_predicate(next(iter(art.doc.sents)))

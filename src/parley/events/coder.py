@@ -578,11 +578,13 @@ class EventCoder:
     def has_predicate(self, sent: Any) -> bool:
         """Whether the sentence has a predicate the lexicon matches (or an appeal, demand or speech verb
         that makes a clause of its own) that is a fact — not negated, hypothetical, conditional, a
-        question or background: only such a sentence can yield an event. The test for sentences worth
+        question or background — or a framing clause that may stand in for its complement: only such a
+        sentence can yield an event. The test for sentences worth
         the NER with ``ner = "lazy"``; needs the parse, not the actors."""
         if len(sent) > 1 and sent[1].dep_ == UNPARSED_DEP:
             return False  # skipped by the prefilter
-        return any(c.fact for c in self.analyse(sent, {}))
+        # a framing clause recoded through its complement comes back when the complement codes nothing
+        return any(c.fact or c.superseded_by is not None for c in self.analyse(sent, {}))
 
     def analyse(self, sent: Any, idx: dict[int, Mention]) -> list[Clause]:
         """Predicates of one sentence with their final codes and fact status (no actors yet)."""
